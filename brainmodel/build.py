@@ -1,0 +1,147 @@
+"""Builder: derive parameters, place, connect, create Brian2 objects; returns an explicit Network.
+
+Phases are separate functions so each can be tested alone:
+``build_model`` (atlas -> cells -> edges, numpy only, device independent) and
+``create_network`` (Brian2 objects from the cell and edge tables).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import atlas as atlas_mod
+from . import connectivity, densities, placement
+from .errors import BrainmodelError
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything that defines the network, before Brian2: pure data."""
+    spec: object
+    voxels: atlas_mod.RegionVoxels
+    cells: placement.CellTable
+    edges: tuple
+    stimulated: np.ndarray          # bool per cell
+    stimulus: object
+    timings: dict
+
+
+def derive_seeds(seed: int) -> dict[str, int]:
+    """Independent seeds per stage: changing the stimulus or initial state never changes the network."""
+    names = ("placement", "connectivity", "initial_state", "simulation")
+    children = np.random.SeedSequence(int(seed)).spawn(len(names))
+    return {name: int(child.generate_state(1)[0]) for name, child in zip(names, children)}
+
+
+def build_model(config, spec, annotation, ontology, kim, progress=print) -> Model:
+    from . import stimulus as stimulus_mod
+
+    timings = {}
+    seeds = derive_seeds(config.seed)
+    start = time.perf_counter()
+    voxels = atlas_mod.select_regions(annotation, ontology, config.regions, config.hemisphere)
+    timings["atlas_s"] = time.perf_counter() - start
+    stim = stimulus_mod.resolve(config.stimulus, voxels, config.duration_ms)
+    progress(f"atlas: {len(voxels)} voxels of {','.join(config.regions)} ({config.hemisphere})")
+
+    start = time.perf_counter()
+    from regions.cortex import ATLAS_LAYER_TO_MODEL
+    model_layer = np.array([ATLAS_LAYER_TO_MODEL[la] for la in voxels.layer], dtype=object)
+    type_density = densities.voxel_type_densities(spec, kim, voxels.region, voxels.layer)
+    cells = placement.place_cells(voxels, type_density, list(spec.types), model_layer,
+                                  spec.populations, config.density, seeds["placement"])
+    timings["placement_s"] = time.perf_counter() - start
+    progress(f"placement: {len(cells)} cells at density fraction {config.density}")
+
+    start = time.perf_counter()
+    edges = connectivity.local_edges(cells, spec, config.density, config.indegree_fraction,
+                                     seeds["connectivity"], progress)
+    timings["connectivity_s"] = time.perf_counter() - start
+    n_syn = sum(len(e) for e in edges)
+    progress(f"connectivity: {n_syn} synapses ({n_syn / max(len(cells), 1):.0f} per cell) in "
+             f"{timings['connectivity_s']:.1f} s")
+    stimulated = stimulus_mod.stimulated_cells(stim, cells)
+    if not stimulated.any():
+        raise BrainmodelError(f"the stimulus voxel {stim.voxel_ijk} holds no {stim.layer} cells "
+                              f"at density {config.density}; raise --density or pick another voxel")
+    return Model(spec, voxels, cells, tuple(edges), stimulated, stim, timings)
+
+
+def background_sources(spec, indegree_fraction: float) -> int:
+    """Poisson background sources per cell: the full count scaled like every other in-degree."""
+    return max(1, int(round(spec.background_sources * indegree_fraction)))
+
+
+def cell_constants(model: Model, indegree_fraction: float) -> dict[str, np.ndarray]:
+    """Per-cell neuron constants (Izhikevich a, b, c, d in mV, background weight).
+
+    The background is scaled like the recurrent synapses: ``background_sources(spec, k)`` inputs
+    with weights divided by k, so its mean is preserved (van Albada et al. 2015)."""
+    spec, cells = model.spec, model.cells
+    out = {key: np.zeros(len(cells)) for key in ("a", "b", "c", "d", "w_background")}
+    for name, cell_type in spec.types.items():
+        mask = cells.type == name
+        for key in ("a", "b", "c", "d"):
+            out[key][mask] = getattr(cell_type, key)
+        out["w_background"][mask] = spec.background_weight[name]
+    for layer, indegree in spec.background_indegree.items():
+        out["w_background"][cells.layer == layer] *= indegree / spec.background_sources
+    out["w_background"] *= spec.background_sources / (
+        background_sources(spec, indegree_fraction) )
+    return out
+
+
+def initial_state(model: Model, seed: int) -> dict[str, np.ndarray]:
+    """Membrane potential uniform in [-70, -60] mV and u = b * v (mV)."""
+    rng = np.random.default_rng(seed)
+    v = rng.uniform(-70.0, -60.0, len(model.cells))
+    b = np.array([model.spec.types[t].b for t in model.cells.type])
+    return {"v": v, "u": b * v}
+
+
+def create_network(model: Model, config):
+    """Brian2 objects for a built model: one NeuronGroup, one Synapses per receptor, background,
+    spike monitor. Returns (network, objects by name)."""
+    import brian2 as b2
+
+    spec = model.spec
+    seeds = derive_seeds(config.seed)
+    b2.seed(seeds["simulation"])
+    namespace = {k: v * (b2.mV if k.startswith("E_") else b2.ms)
+                 for k, v in spec.constants_mv_ms.items()}
+    namespace["mV"] = b2.mV
+    group = b2.NeuronGroup(len(model.cells), spec.equations, threshold=spec.threshold,
+                           reset=spec.reset, method="euler", namespace=namespace,
+                           name="cortex", dt=config.dt_ms * b2.ms)
+    constants = cell_constants(model, config.indegree_fraction)
+    group.a = constants["a"]
+    group.b = constants["b"]
+    group.c = constants["c"] * b2.mV
+    group.d = constants["d"] * b2.mV
+    group.w_background = constants["w_background"]
+    group.I_bias = 0 * b2.mV
+    state = initial_state(model, seeds["initial_state"])
+    group.v = state["v"] * b2.mV
+    group.u = state["u"] * b2.mV
+    group.stim_mask = model.stimulated.astype(float)
+    stim = model.stimulus
+    group.stim_amplitude = stim.amplitude_mv * b2.mV
+    group.stim_onset = stim.onset_ms * b2.ms
+    group.stim_offset = stim.offset_ms * b2.ms
+    objects = {"cortex": group}
+    from regions.cortex import RECEPTOR_VARIABLE
+    for table in model.edges:
+        syn = b2.Synapses(group, group, "w : 1 (constant)",
+                          on_pre=f"{RECEPTOR_VARIABLE[table.receptor]}_post += w",
+                          namespace={}, name=f"cortex_{table.receptor}", dt=config.dt_ms * b2.ms)
+        syn.connect(i=table.pre.astype(np.int32), j=table.post.astype(np.int32))
+        syn.w = table.weight
+        syn.delay = table.delay_ms * b2.ms
+        objects[syn.name] = syn
+    objects["background"] = b2.PoissonInput(group, "g_ampa",
+                                            background_sources(spec, config.indegree_fraction),
+                                            spec.background_rate_hz * b2.Hz, weight="w_background")
+    objects["spikes"] = b2.SpikeMonitor(group, name="cortex_spikes")
+    return b2.Network(*objects.values()), objects

@@ -1,0 +1,107 @@
+"""Command line: ``python run.py [options]`` runs an experiment; ``python run.py fetch`` downloads
+the Allen originals. Imports nothing heavy before arguments are parsed, so ``--help`` is instant."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import BrainmodelError
+
+
+def _triple(kind):
+    def parse(text: str):
+        parts = [p for p in text.replace(" ", "").split(",") if p]
+        if len(parts) != 3:
+            raise argparse.ArgumentTypeError(f"expected three comma-separated numbers, got {text!r}")
+        try:
+            return tuple(kind(p) for p in parts)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="brainmodel", description="Data-driven spiking model of the mouse brain (Brian2). "
+        "With no options: the m1-gamma experiment on cpp_standalone. `fetch` downloads the "
+        "Allen atlas files.", formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--experiment", default="m1-gamma", help="experiment to run (m1-gamma)")
+    p.add_argument("--device", default="cpp_standalone",
+                   help="runtime | cpp_standalone | cuda_standalone | genn")
+    p.add_argument("--threads", type=int, default=0,
+                   help="OpenMP threads for cpp_standalone (0: none; fastest on 2 cores)")
+    p.add_argument("--regions", default="MOp", help="comma-separated isocortical area acronyms")
+    p.add_argument("--hemisphere", default="left", help="left | right | both")
+    p.add_argument("--density", type=float, default=0.05,
+                   help="fraction of the biological cell density, in (0, 1]")
+    p.add_argument("--indegree", type=float, default=None,
+                   help="fraction of the full in-degree (default: = --density); weights are "
+                        "divided by it")
+    p.add_argument("--duration", type=float, default=1200.0, help="biological time (ms)")
+    p.add_argument("--dt", type=float, default=0.1, help="integration step (ms)")
+    p.add_argument("--seed", type=int, default=1, help="master seed (placement, connectivity, "
+                   "initial state and simulation seeds derive from it)")
+    p.add_argument("--stim-layer", default="L2/3", help="layer whose cells get the DC")
+    p.add_argument("--stim-voxel", type=_triple(int), default=None, metavar="I,J,K",
+                   help="stimulated voxel index (AP,DV,ML); default: centre of the layer")
+    p.add_argument("--stim-coord", type=_triple(float), default=None, metavar="X,Y,Z",
+                   help="stimulated point in um (AP,DV,ML), instead of --stim-voxel")
+    p.add_argument("--stim-onset", type=float, default=200.0, help="DC onset (ms)")
+    p.add_argument("--stim-offset", type=float, default=None, help="DC offset (ms; default: end)")
+    p.add_argument("--stim-amplitude", type=float, default=20.0,
+                   help="DC amplitude in the Izhikevich model's units (mV/ms, written mV)")
+    p.add_argument("--analysis-start", type=float, default=300.0,
+                   help="analysis window start (ms), after the onset transient")
+    p.add_argument("--output", type=Path, default=None,
+                   help="output folder (default: output/<experiment>-seed<seed>)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="data directory (default: $BRAINMODEL_DATA)")
+    p.add_argument("--keep-build", action="store_true",
+                   help="keep the generated C++ project in <output>/build")
+    return p
+
+
+def config_from_args(args):
+    from .config import RunConfig
+    from .stimulus import StimulusConfig
+
+    return RunConfig(
+        experiment=args.experiment, regions=tuple(r for r in args.regions.split(",") if r),
+        hemisphere=args.hemisphere, density=args.density, indegree=args.indegree,
+        duration_ms=args.duration, dt_ms=args.dt, seed=args.seed,
+        stimulus=StimulusConfig(layer=args.stim_layer, voxel=args.stim_voxel,
+                                coordinate_um=args.stim_coord, onset_ms=args.stim_onset,
+                                offset_ms=args.stim_offset, amplitude_mv=args.stim_amplitude),
+        device=args.device, threads=args.threads, output=args.output, data_dir=args.data_dir,
+        analysis_start_ms=args.analysis_start)
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv[:1] == ["fetch"]:
+            fetch_parser = argparse.ArgumentParser(prog="brainmodel fetch",
+                                                   description="download the Allen CCF v3 "
+                                                   "annotation and structure graph into a cache")
+            fetch_parser.add_argument("--cache", type=Path, default=None)
+            from . import data
+            data.fetch(fetch_parser.parse_args(argv[1:]).cache)
+            return 0
+        args = parser().parse_args(argv)
+        config = config_from_args(args)
+        from .experiments import check_config, run_experiment
+        check_config(config)
+        run_experiment(config, keep_build=args.keep_build, overwrite=args.overwrite)
+        return 0
+    except BrainmodelError as exc:
+        print(f"brainmodel: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("brainmodel: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

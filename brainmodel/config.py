@@ -1,0 +1,63 @@
+"""Run configuration: typed, validated before any work, written resolved into every output folder."""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BrainmodelError
+from .stimulus import StimulusConfig
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    experiment: str = "m1-gamma"
+    regions: tuple[str, ...] = ("MOp",)
+    hemisphere: str = "left"
+    density: float = 0.05                   # fraction of the biological cell density
+    indegree: float | None = None           # fraction of the full in-degree; None: = density
+    duration_ms: float = 1200.0
+    dt_ms: float = 0.1
+    seed: int = 1
+    stimulus: StimulusConfig = field(default_factory=StimulusConfig)
+    device: str = "cpp_standalone"
+    threads: int = 0
+    output: Path | None = None
+    data_dir: Path | None = None
+    column_radius_um: float = 300.0         # analysis: the stimulated column around the voxel
+    analysis_start_ms: float = 300.0        # analysis window starts here (after onset transient)
+
+    @property
+    def indegree_fraction(self) -> float:
+        return self.indegree if self.indegree is not None else self.density
+
+    def validate(self) -> "RunConfig":
+        def positive_finite(name, value):
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+                raise BrainmodelError(f"{name} must be a positive number, not {value!r}")
+
+        if not 0.0 < self.density <= 1.0:
+            raise BrainmodelError(f"--density must be in (0, 1], not {self.density}")
+        if self.indegree is not None and not 0.0 < self.indegree <= 1.0:
+            raise BrainmodelError(f"--indegree must be in (0, 1], not {self.indegree}")
+        positive_finite("--duration (ms)", self.duration_ms)
+        positive_finite("--dt (ms)", self.dt_ms)
+        if self.stimulus.amplitude_mv < 0:
+            raise BrainmodelError("stimulus amplitude must be >= 0")
+        if self.stimulus.onset_ms >= self.duration_ms:
+            raise BrainmodelError(f"stimulus onset {self.stimulus.onset_ms} ms is not inside the "
+                                  f"run of {self.duration_ms} ms")
+        if self.analysis_start_ms >= self.duration_ms:
+            raise BrainmodelError(f"the analysis window starts at {self.analysis_start_ms} ms, "
+                                  f"after the end of the run ({self.duration_ms} ms)")
+        if self.seed < 0:
+            raise BrainmodelError(f"--seed must be >= 0, not {self.seed}")
+        if not self.regions:
+            raise BrainmodelError("--regions needs at least one acronym")
+        return self
+
+    def to_dict(self) -> dict:
+        out = dataclasses.asdict(self)
+        out["indegree_fraction"] = self.indegree_fraction
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in out.items()}

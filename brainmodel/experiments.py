@@ -1,0 +1,206 @@
+"""Experiments: config -> model -> Brian2 -> run -> outputs -> analysis -> figures.
+
+``m1-gamma`` (default): left MOp, DC stimulation of L2/3 cells in one 100 um voxel, the first
+result of the reference study (Igarashi et al. 2019; see DESIGN.md).
+"""
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import analysis, build, data, densities, devices, outputs
+from .atlas import load_annotation
+from .errors import BrainmodelError
+from .ontology import Ontology
+
+EXPERIMENTS = ("m1-gamma",)
+POPULATION = "cortex"
+GAMMA_BAND_HZ = (30.0, 50.0)
+
+
+def log(message: str) -> None:
+    print(f"[brainmodel] {message}", file=sys.stderr, flush=True)
+
+
+def check_config(config) -> None:
+    """Cheap checks that need no simulation: run before any output is created."""
+    if config.experiment not in EXPERIMENTS:
+        raise BrainmodelError(f"unknown experiment {config.experiment!r}; available: "
+                              f"{', '.join(EXPERIMENTS)}")
+    config.validate()
+    devices.check_device(config.device, config.threads)
+
+
+def load_inputs(config):
+    data_dir = data.resolve_data_dir(config.data_dir)
+    return (load_annotation(data_dir), Ontology.load(data_dir), densities.load_kim2017(data_dir))
+
+
+def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bool = False) -> Path:
+    """Run one experiment and write its output folder; returns the folder."""
+    from regions.cortex import default_spec
+
+    check_config(config)
+    annotation, ontology, kim = load_inputs(config)
+    final = Path(config.output or f"output/{config.experiment}-seed{config.seed}")
+    wall_start = time.perf_counter()
+    with outputs.atomic_output_dir(final, overwrite) as out:
+        spec = default_spec()
+        start = time.perf_counter()
+        model = build.build_model(config, spec, annotation, ontology, kim, progress)
+        build_dir = Path(tempfile.mkdtemp(prefix="brainmodel-build-")) if not keep_build \
+            else out / "build"
+        run = devices.use_device(config.device, build_dir, config.threads)
+        try:
+            import brian2 as b2
+            net, objects = build.create_network(model, config)
+            construction_s = time.perf_counter() - start
+            progress(f"network constructed in {construction_s:.1f} s; simulating "
+                     f"{config.duration_ms:g} ms on {config.device}")
+            devices.run_network(run, net, config.duration_ms * b2.ms, progress=progress)
+            spikes = objects["spikes"]
+            node_ids = np.asarray(spikes.i[:], dtype=np.int64)
+            times_ms = np.asarray(spikes.t[:] / b2.ms)
+        finally:
+            devices.release_device()
+            if not keep_build:
+                import shutil
+                shutil.rmtree(build_dir, ignore_errors=True)
+        outputs.write_json(out / "config.json", config.to_dict())
+        model.cells.write_csv(out / "cells.csv")
+        outputs.write_sonata_spikes(out / "spikes.h5", POPULATION, node_ids, times_ms)
+        timings = _timings(model, run.timings, construction_s, node_ids, wall_start)
+        outputs.write_json(out / "timings.json", timings)
+        summary = summarise(model, config, node_ids, times_ms)
+        summary["performance"] = timings
+        outputs.write_json(out / "summary.json", summary)
+        from . import plotting
+        plotting.all_figures(out / "figures", model, config, node_ids, times_ms, summary)
+        progress(_headline(summary, timings))
+    progress(f"outputs in {final.resolve()}")
+    return final
+
+
+def _timings(model, run_timings, construction_s, node_ids, wall_start) -> dict:
+    n_syn = int(sum(len(e) for e in model.edges))
+    outdegree = np.zeros(len(model.cells), dtype=np.int64)
+    for table in model.edges:
+        outdegree += np.bincount(table.pre, minlength=len(model.cells))
+    events = int(outdegree[node_ids].sum())
+    run_s = run_timings.get("run_s", float("nan"))
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    connectivity_s = model.timings.get("connectivity_s", float("nan"))
+    return {
+        "n_cells": len(model.cells), "n_synapses": n_syn,
+        "atlas_s": model.timings.get("atlas_s"), "placement_s": model.timings.get("placement_s"),
+        "connectivity_s": connectivity_s,
+        "synapses_per_second_constructed": n_syn / connectivity_s if connectivity_s else None,
+        "network_construction_s": construction_s,
+        "codegen_compile_s": run_timings.get("codegen_compile_s"), "run_s": run_s,
+        "total_wall_s": time.perf_counter() - wall_start,
+        "n_spikes": int(len(node_ids)), "synaptic_events": events,
+        "synaptic_events_per_second": events / run_s if run_s else None,
+        "peak_memory_python_mb": self_mb, "peak_memory_simulation_mb": child_mb}
+
+
+def column_mask(model, radius_um: float) -> np.ndarray:
+    """Cells whose tangential distance to the stimulated voxel is within radius_um."""
+    centre = np.asarray(model.stimulus.surface_um)
+    return np.linalg.norm(model.cells.surface_um - centre, axis=1) <= radius_um
+
+
+def summarise(model, config, node_ids, times_ms) -> dict:
+    """Rates, spectrum of the stimulated population and gamma phases per layer and type."""
+    cells, stim = model.cells, model.stimulus
+    column = column_mask(model, config.column_radius_um)
+    start, stop = config.analysis_start_ms, min(config.duration_ms, stim.offset_ms)
+    if stop - start < 100:
+        raise BrainmodelError("the analysis window (stimulus on, after --analysis-start) is "
+                              "shorter than 100 ms; lengthen the run or the stimulus")
+    baseline = (0.0, stim.onset_ms)
+    rates = {}
+    for layer, cell_type in cells.populations:
+        members = np.flatnonzero((cells.layer == layer) & (cells.type == cell_type))
+        if len(members) == 0:
+            continue
+        in_pop = np.isin(node_ids, members)
+        in_col = in_pop & column[node_ids]
+        n_col = int(np.sum(column[members]))
+        rates[f"{layer} {cell_type}"] = {
+            "n_cells": int(len(members)), "n_cells_column": n_col,
+            "baseline_hz": _rate(times_ms[in_pop], len(members), *baseline),
+            "stimulus_hz": _rate(times_ms[in_pop], len(members), start, stop),
+            "column_stimulus_hz": _rate(times_ms[in_col], n_col, start, stop)}
+
+    reference = column & (cells.layer == stim.layer)
+    ref_rate = analysis.population_rate(times_ms[reference[node_ids]], int(reference.sum()),
+                                        start, stop)
+    freqs, power = analysis.welch_spectrum(ref_rate)
+    peak = analysis.spectral_peak(freqs, power)
+    peak["in_gamma_band"] = bool(GAMMA_BAND_HZ[0] <= peak["frequency_hz"] <= GAMMA_BAND_HZ[1])
+    phases, checks = {}, {}
+    if np.isfinite(peak["frequency_hz"]):
+        phase = analysis.gamma_phase(ref_rate, peak["frequency_hz"])
+        for layer, cell_type in cells.populations:
+            sel = column & (cells.layer == layer) & (cells.type == cell_type)
+            window = sel[node_ids] & (times_ms >= start) & (times_ms < stop)
+            if not window.any():
+                continue
+            stats = analysis.circular_stats(analysis.spike_phases(times_ms[window], phase, start))
+            stats["mean_phase_deg"] = float(np.degrees(stats["mean_phase_rad"]))
+            phases.setdefault(layer, {})[cell_type] = stats
+        checks = phase_checks(phases)
+    return {"experiment": config.experiment,
+            "stimulus": {"layer": stim.layer, "voxel_ijk": list(stim.voxel_ijk),
+                         "onset_ms": stim.onset_ms, "offset_ms": stim.offset_ms,
+                         "amplitude_mv": stim.amplitude_mv,
+                         "n_stimulated_cells": int(model.stimulated.sum())},
+            "analysis_window_ms": [start, stop], "column_radius_um": config.column_radius_um,
+            "reference_population": f"{stim.layer} cells within {config.column_radius_um:g} um "
+                                    f"(tangential) of the stimulated voxel",
+            "spectral_peak": peak, "rates": rates, "gamma_phase": phases, "checks": checks}
+
+
+def _rate(times, n_cells, start, stop) -> float:
+    if n_cells == 0 or stop <= start:
+        return float("nan")
+    count = np.sum((times >= start) & (times < stop))
+    return float(count / n_cells / ((stop - start) / 1000.0))
+
+
+def phase_checks(phases: dict) -> dict:
+    """The reference study's phase relations, evaluated on the measured mean phases."""
+    quarter = np.pi / 2
+    per_layer = {}
+    for layer, by_type in phases.items():
+        entry = {}
+        if "E" in by_type and "FS" in by_type:
+            entry["E_FS_within_quarter_cycle"] = bool(abs(analysis.phase_difference(
+                by_type["FS"]["mean_phase_rad"], by_type["E"]["mean_phase_rad"])) < quarter)
+        if {"E", "FS", "LTS"} <= set(by_type):
+            ef = np.angle(np.exp(1j * by_type["E"]["mean_phase_rad"])
+                          + np.exp(1j * by_type["FS"]["mean_phase_rad"]))
+            entry["LTS_later_than_E_FS"] = bool(analysis.phase_difference(
+                by_type["LTS"]["mean_phase_rad"], ef) > 0)
+        per_layer[layer] = entry
+    ordered = [layer for layer in ("L2/3", "L4", "L5A", "L5B", "L6")
+               if layer in phases and "E" in phases[layer]]
+    lags = [analysis.phase_difference(phases[la]["E"]["mean_phase_rad"],
+                                      phases[ordered[0]]["E"]["mean_phase_rad"]) for la in ordered]
+    return {"per_layer": per_layer,
+            "E_phase_lag_vs_L2/3_deg": {la: float(np.degrees(g)) for la, g in zip(ordered, lags)},
+            "E_phases_later_with_depth": bool(len(lags) > 1 and np.all(np.diff(lags) >= 0)
+                                              and lags[-1] > 0)}
+
+
+def _headline(summary, timings) -> str:
+    peak = summary["spectral_peak"]
+    return (f"{timings['n_cells']} cells, {timings['n_synapses']} synapses; peak "
+            f"{peak['frequency_hz']:.1f} Hz ({peak['peak_to_background']:.1f}x background); "
+            f"compile {timings['codegen_compile_s']:.1f} s, run {timings['run_s']:.1f} s")
