@@ -1,0 +1,76 @@
+"""Bad input: a clear message, exit status 2, and no output folder left behind."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(args, tmp_path, env_data=True):
+    env = dict(os.environ)
+    if not env_data:
+        env.pop("BRAINMODEL_DATA", None)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, str(ROOT / "run.py"), "--output", str(out), *args],
+                          capture_output=True, text=True, env=env, timeout=300)
+    leftovers = [p.name for p in tmp_path.iterdir()]
+    return proc, leftovers
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--regions", "MOq"], "unknown region acronym 'MOq'"),
+    (["--regions", "CP"], "not an isocortical area"),
+    (["--density", "0"], "--density must be in (0, 1]"),
+    (["--density", "1.5"], "--density must be in (0, 1]"),
+    (["--duration", "0"], "--duration (ms) must be a positive number"),
+    (["--duration", "-5"], "--duration (ms) must be a positive number"),
+    (["--stim-voxel", "10,10,100"], "outside the selected regions"),
+    (["--stim-voxel", "40,12,45"], "outside the selected regions"),
+    (["--experiment", "nope"], "unknown experiment 'nope'"),
+    (["--device", "genn"], "GeNN forbids heterogeneous synaptic delays"),
+    (["--device", "cuda_standalone"], "not supported yet"),
+    (["--hemisphere", "middle"], "hemisphere must be one of"),
+])
+def test_bad_input(tmp_path, args, message):
+    proc, leftovers = run_cli(args, tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert leftovers == []
+
+
+def test_stimulus_voxel_in_wrong_layer(tmp_path, left_mop):
+    row = int(list(left_mop.layer).index("L6a"))
+    voxel = ",".join(str(v) for v in left_mop.ijk[row])
+    proc, leftovers = run_cli(["--stim-voxel", voxel], tmp_path)
+    assert proc.returncode == 2 and "not in the stimulated layer L2/3" in proc.stderr
+    assert leftovers == []
+
+
+def test_missing_data_directory(tmp_path):
+    proc, leftovers = run_cli(["--data-dir", str(tmp_path / "nowhere")], tmp_path)
+    assert proc.returncode == 2 and "does not exist" in proc.stderr
+    proc, _ = run_cli([], tmp_path, env_data=False)
+    assert proc.returncode == 2 and "BRAINMODEL_DATA" in proc.stderr
+    assert leftovers == []
+
+
+def test_missing_data_file(tmp_path, data_dir):
+    partial = tmp_path / "data"
+    (partial / "allen_structure_ontology").mkdir(parents=True)
+    os.symlink(data_dir / "allen_structure_ontology" / "structure_graph_1.json",
+               partial / "allen_structure_ontology" / "structure_graph_1.json")
+    proc, leftovers = run_cli(["--data-dir", str(partial)], tmp_path)
+    assert proc.returncode == 2
+    assert "missing data file" in proc.stderr and "annotation_100.nrrd" in proc.stderr
+    assert "fetch" in proc.stderr
+    assert sorted(leftovers) == ["data"]
+
+
+def test_help_is_instant():
+    proc = subprocess.run([sys.executable, str(ROOT / "run.py"), "--help"], capture_output=True,
+                          text=True, timeout=20)
+    assert proc.returncode == 0 and "--stim-voxel" in proc.stdout

@@ -1,0 +1,103 @@
+"""Real data, real device: the default experiment at reduced duration, run by the CLI pipeline.
+
+Dynamics are checked statistically (rates in physiological ranges, a clear spectral peak of the
+stimulated population, phase relations), never against hard-coded spike counts."""
+import json
+
+import numpy as np
+import pytest
+
+from brainmodel import build, outputs
+from brainmodel.config import RunConfig
+from brainmodel.experiments import load_inputs, run_experiment
+
+pytestmark = pytest.mark.standalone
+
+
+def _config(tmp_path, name, **kw):
+    base = dict(duration_ms=1000.0, output=tmp_path / name, device="cpp_standalone", seed=1)
+    base.update(kw)
+    return RunConfig(**base)
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory, data_dir):
+    tmp = tmp_path_factory.mktemp("runs")
+    folder = run_experiment(_config(tmp, "a", data_dir=data_dir), progress=lambda m: None)
+    return tmp, folder
+
+
+def test_output_folder_contents(default_run):
+    _, folder = default_run
+    for name in ("config.json", "cells.csv", "spikes.h5", "timings.json", "summary.json",
+                 "figures/raster.png", "figures/spectrum.png", "figures/gamma_phase.png",
+                 "figures/model_3d.png"):
+        assert (folder / name).is_file(), name
+    timings = json.loads((folder / "timings.json").read_text())
+    assert timings["n_synapses"] > 1_000_000 and timings["run_s"] > 0
+    assert timings["synaptic_events"] > 0
+
+
+def test_dynamics_statistics(default_run):
+    _, folder = default_run
+    summary = json.loads((folder / "summary.json").read_text())
+    rates = summary["rates"]
+    # excitatory cells fire sparsely at rest, interneurons faster (cortex in vivo: E ~1-5 Hz)
+    assert 0.2 < rates["L2/3 E"]["baseline_hz"] < 10
+    assert rates["L2/3 FS"]["baseline_hz"] > rates["L2/3 E"]["baseline_hz"]
+    stimulated = summary["stimulus"]["n_stimulated_cells"]
+    assert stimulated > 0
+    peak = summary["spectral_peak"]
+    assert 10 < peak["frequency_hz"] < 80 and peak["peak_to_background"] > 5
+    per_layer = summary["checks"]["per_layer"]
+    assert per_layer["L2/3"]["E_FS_within_quarter_cycle"]
+    assert per_layer["L2/3"]["LTS_later_than_E_FS"]
+
+
+def test_spikes_file_matches_cells(default_run):
+    _, folder = default_run
+    ids, times = outputs.read_sonata_spikes(folder / "spikes.h5", "cortex")
+    n_cells = sum(1 for _ in open(folder / "cells.csv")) - 1
+    assert ids.max() < n_cells and np.all(np.diff(times) >= 0) and times.max() < 1000.0
+
+
+def test_same_seed_same_cells_synapses_and_spikes(default_run, data_dir, annotation, ontology, kim):
+    tmp, folder = default_run
+    again = run_experiment(_config(tmp, "b", data_dir=data_dir), progress=lambda m: None)
+    assert (folder / "cells.csv").read_bytes() == (again / "cells.csv").read_bytes()
+    ids_a, t_a = outputs.read_sonata_spikes(folder / "spikes.h5", "cortex")
+    ids_b, t_b = outputs.read_sonata_spikes(again / "spikes.h5", "cortex")
+    assert np.array_equal(ids_a, ids_b) and np.array_equal(t_a, t_b)
+    from regions.cortex import default_spec
+    config = _config(tmp, "c", data_dir=data_dir)
+    m1 = build.build_model(config, default_spec(), annotation, ontology, kim, lambda m: None)
+    m2 = build.build_model(config, default_spec(), annotation, ontology, kim, lambda m: None)
+    for e1, e2 in zip(m1.edges, m2.edges):
+        assert np.array_equal(e1.pre, e2.pre) and np.array_equal(e1.post, e2.post)
+        assert np.array_equal(e1.delay_ms, e2.delay_ms)
+
+
+def test_runtime_and_standalone_build_the_same_network(tmp_path, data_dir, annotation, ontology, kim):
+    import brian2 as b2
+    from brainmodel import devices
+    from regions.cortex import default_spec
+
+    config = _config(tmp_path, "d", density=0.01, duration_ms=20.0, data_dir=data_dir,
+                     analysis_start_ms=10.0)
+    config = RunConfig(**{**config.__dict__, "stimulus": type(config.stimulus)(onset_ms=5.0)})
+    model = build.build_model(config, default_spec(), annotation, ontology, kim, lambda m: None)
+    found = {}
+    for name in ("runtime", "cpp_standalone"):
+        run = devices.use_device(name, tmp_path / f"build-{name}", 0)
+        try:
+            net, objects = build.create_network(model, config)
+            devices.run_network(run, net, config.duration_ms * b2.ms, progress=None)
+            found[name] = {k: (np.asarray(o.i[:]), np.asarray(o.j[:]), np.asarray(o.w[:]),
+                               np.asarray(o.delay[:] / b2.ms))
+                           for k, o in objects.items() if isinstance(o, b2.Synapses)}
+        finally:
+            devices.release_device()
+    assert found["runtime"].keys() == found["cpp_standalone"].keys()
+    for key, arrays in found["runtime"].items():
+        for a, b in zip(arrays, found["cpp_standalone"][key]):
+            assert np.array_equal(a, b), key
