@@ -36,9 +36,10 @@ def main():
     model = build.build_model(config, default_spec(), *load_inputs(config), progress=lambda m: None)
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     consts = build.cell_constants(model, config.indegree_fraction)
-    state = build.initial_state(model, build.derive_seeds(config.seed)["initial_state"])
+    seeds = build.derive_seeds(config.seed)
+    state = build.initial_state(model, seeds["initial_state"])
     payload = dict(consts, v=state["v"], u=state["u"], mask=model.stimulated.astype(float),
-                   seed=build.derive_seeds(config.seed)["simulation"],
+                   seed=seeds["simulation"],
                    amplitude_mv=model.stimulus.amplitude_mv, onset_ms=model.stimulus.onset_ms,
                    duration_ms=config.duration_ms,
                    bg_sources=build.background_sources(model.spec, config.indegree_fraction))

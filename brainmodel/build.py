@@ -88,8 +88,7 @@ def cell_constants(model: Model, indegree_fraction: float) -> dict[str, np.ndarr
         out["w_background"][mask] = spec.background_weight[name]
     for layer, indegree in spec.background_indegree.items():
         out["w_background"][cells.layer == layer] *= indegree / spec.background_sources
-    out["w_background"] *= spec.background_sources / (
-        background_sources(spec, indegree_fraction) )
+    out["w_background"] *= spec.background_sources / background_sources(spec, indegree_fraction)
     return out
 
 
