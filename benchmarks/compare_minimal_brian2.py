@@ -39,6 +39,7 @@ def main():
     seeds = build.derive_seeds(config.seed)
     state = build.initial_state(model, seeds["initial_state"])
     payload = dict(consts, v=state["v"], u=state["u"], mask=model.stimulated.astype(float),
+                   bias=build.bias_currents(model, seeds["heterogeneity"]),
                    seed=seeds["simulation"],
                    amplitude_mv=model.stimulus.amplitude_mv, onset_ms=model.stimulus.onset_ms,
                    duration_ms=config.duration_ms,

@@ -15,7 +15,7 @@ b2.seed(int(arrays["seed"]))
 mV, ms = b2.mV, b2.ms
 E_ampa, E_gaba, tau_ampa, tau_gaba = 0 * mV, -70 * mV, 5 * ms, 6 * ms
 eqs = """
-dv/dt = (0.04/mV*v**2 + 5*v + 140*mV - u + g_ampa*(E_ampa - v) + g_gaba*(E_gaba - v) + I_stim)/ms : volt
+dv/dt = (0.04/mV*v**2 + 5*v + 140*mV - u + g_ampa*(E_ampa - v) + g_gaba*(E_gaba - v) + I_stim + bias)/ms : volt
 du/dt = a*(b*v - u)/ms : volt
 dg_ampa/dt = -g_ampa/tau_ampa : 1
 dg_gaba/dt = -g_gaba/tau_gaba : 1
@@ -26,6 +26,7 @@ c : volt (constant)
 d : volt (constant)
 w_bg : 1 (constant)
 mask : 1 (constant)
+bias : volt (constant)
 """
 stim_amp, onset = float(arrays["amplitude_mv"]) * b2.mV, float(arrays["onset_ms"]) * b2.ms
 G = b2.NeuronGroup(len(arrays["a"]), eqs, threshold="v >= 30*mV", reset="v = c; u += d",
@@ -34,6 +35,7 @@ G.a, G.b = arrays["a"], arrays["b"]
 G.c, G.d = arrays["c"] * b2.mV, arrays["d"] * b2.mV
 G.w_bg, G.mask = arrays["w_background"], arrays["mask"]
 G.v, G.u = arrays["v"] * b2.mV, arrays["u"] * b2.mV
+G.bias = arrays["bias"] * b2.mV
 objects = [G]
 for receptor, target in (("ampa", "g_ampa"), ("gaba", "g_gaba")):
     S = b2.Synapses(G, G, "w : 1", on_pre=f"{target}_post += w")

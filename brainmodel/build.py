@@ -30,7 +30,7 @@ class Model:
 
 def derive_seeds(seed: int) -> dict[str, int]:
     """Independent seeds per stage: changing the stimulus or initial state never changes the network."""
-    names = ("placement", "connectivity", "initial_state", "simulation")
+    names = ("placement", "connectivity", "initial_state", "simulation", "heterogeneity")
     children = np.random.SeedSequence(int(seed)).spawn(len(names))
     return {name: int(child.generate_state(1)[0]) for name, child in zip(names, children)}
 
@@ -47,8 +47,8 @@ def build_model(config, spec, annotation, ontology, kim, progress=print) -> Mode
     progress(f"atlas: {len(voxels)} voxels of {','.join(config.regions)} ({config.hemisphere})")
 
     start = time.perf_counter()
-    from regions.cortex import ATLAS_LAYER_TO_MODEL
-    model_layer = np.array([ATLAS_LAYER_TO_MODEL[la] for la in voxels.layer], dtype=object)
+    from regions.cortex import model_layers
+    model_layer = model_layers(voxels.layer)
     type_density = densities.voxel_type_densities(spec, kim, voxels.region, voxels.layer)
     cells = placement.place_cells(voxels, type_density, list(spec.types), model_layer,
                                   spec.populations, config.density, seeds["placement"])
@@ -88,8 +88,20 @@ def cell_constants(model: Model, indegree_fraction: float) -> dict[str, np.ndarr
         out["w_background"][mask] = spec.background_weight[name]
     for layer, indegree in spec.background_indegree.items():
         out["w_background"][cells.layer == layer] *= indegree / spec.background_sources
+    for (layer, cell_type), factor in spec.background_factor.items():
+        out["w_background"][(cells.layer == layer) & (cells.type == cell_type)] *= factor
     out["w_background"] *= spec.background_sources / background_sources(spec, indegree_fraction)
     return out
+
+
+def bias_currents(model: Model, seed: int) -> np.ndarray:
+    """Per-cell constant bias current (mV/ms units), normal with the type's SD (spec.bias_sd).
+
+    Part of the network (drawn from its own seed, cell by cell in id order), so changing the
+    stimulus or the initial state never changes it."""
+    rng = np.random.default_rng(seed)
+    sd = np.array([model.spec.bias_sd.get(t, 0.0) for t in model.cells.type])
+    return sd * rng.standard_normal(len(model.cells))
 
 
 def initial_state(model: Model, seed: int) -> dict[str, np.ndarray]:
@@ -120,7 +132,7 @@ def create_network(model: Model, config):
     group.c = constants["c"] * b2.mV
     group.d = constants["d"] * b2.mV
     group.w_background = constants["w_background"]
-    group.I_bias = 0 * b2.mV
+    group.I_bias = bias_currents(model, seeds["heterogeneity"]) * b2.mV
     state = initial_state(model, seeds["initial_state"])
     group.v = state["v"] * b2.mV
     group.u = state["u"] * b2.mV

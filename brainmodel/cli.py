@@ -22,6 +22,7 @@ def _triple(kind):
 
 
 def parser() -> argparse.ArgumentParser:
+    from .stimulus import StimulusConfig
     p = argparse.ArgumentParser(
         prog="brainmodel", description="Data-driven spiking model of the mouse brain (Brian2). "
         "With no options: the m1-gamma experiment on cpp_standalone. `fetch` downloads the "
@@ -49,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
                    help="stimulated point in um (AP,DV,ML), instead of --stim-voxel")
     p.add_argument("--stim-onset", type=float, default=200.0, help="DC onset (ms)")
     p.add_argument("--stim-offset", type=float, default=None, help="DC offset (ms; default: end)")
-    p.add_argument("--stim-amplitude", type=float, default=20.0,
+    p.add_argument("--stim-amplitude", type=float, default=StimulusConfig.amplitude_mv,
                    help="DC amplitude in the Izhikevich model's units (mV/ms, written mV)")
     p.add_argument("--analysis-start", type=float, default=300.0,
                    help="analysis window start (ms), after the onset transient")

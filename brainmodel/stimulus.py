@@ -3,7 +3,8 @@
 The voxel is chosen by index (i, j, k), by coordinate in um, or by default as the voxel of the
 stimulated layer closest to the centroid of that layer in the selected region ("centre of left
 MOp L2/3"). Amplitude is in the model's current units (Izhikevich 2003: mV/ms, written as mV):
-10 mV drives an isolated RS cell at about 10 Hz, 20 mV at about 25 Hz.
+10 mV drives an isolated RS cell at about 10 Hz, 20 mV at about 25 Hz; the default 35 mV
+at about 50 Hz.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class StimulusConfig:
     coordinate_um: tuple[float, float, float] | None = None
     onset_ms: float = 200.0
     offset_ms: float | None = None          # None: until the end of the run
-    amplitude_mv: float = 20.0
+    amplitude_mv: float = 35.0
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,9 @@ class Stimulus:
 
 def resolve(config: StimulusConfig, voxels, duration_ms: float | None = None) -> Stimulus:
     """The stimulated voxel and window; clear errors for voxels outside the region or layer."""
-    from regions.cortex import ATLAS_LAYER_TO_MODEL
+    from regions.cortex import model_layers
 
-    model_layer = np.array([ATLAS_LAYER_TO_MODEL[la] for la in voxels.layer], dtype=object)
+    model_layer = model_layers(voxels.layer)
     in_layer = model_layer == config.layer
     if not in_layer.any():
         raise BrainmodelError(f"stimulus layer {config.layer!r} has no voxels in the selected "

@@ -35,6 +35,13 @@ CELL_TYPES = ("E", "FS", "LTS")
 # atlas layer label -> model layer
 ATLAS_LAYER_TO_MODEL = {"L2/3": "L2/3", "L4": "L4", "L5A": "L5A", "L5B": "L5B",
                         "L6a": "L6", "L6b": "L6"}
+
+
+def model_layers(atlas_layers) -> np.ndarray:
+    """Model layer per voxel from the atlas layer labels (L6a and L6b both become L6)."""
+    return np.array([ATLAS_LAYER_TO_MODEL[layer] for layer in atlas_layers], dtype=object)
+
+
 # Schüz & Palm 1989 (J Comp Neurol 286:442): 9.2e4 neurons per mm^3 in mouse cortex.
 TOTAL_NEURON_DENSITY_PER_MM3 = 92_000.0
 
@@ -106,19 +113,52 @@ INHIBITORY_TARGET_FACTOR = {("FS", "E"): 1.0, ("FS", "FS"): 1.0, ("FS", "LTS"): 
 EXCITATORY_TARGET_FACTOR = {"E": 1.0, "FS": 1.0, "LTS": 0.5}
 
 # Synaptic conductance per spike at FULL density (dimensionless, see module docstring); the
-# builder divides by the in-degree fraction (weight compensation). Chosen so that the default
-# scaled model sits in a low-rate asynchronous state without stimulus and produces gamma under
-# voxel DC stimulation (tuned, not measured).
-WEIGHT_FULL = {("E", "E"): 0.0006, ("E", "FS"): 0.0012, ("E", "LTS"): 0.0008,
-               ("FS", "E"): 0.012, ("FS", "FS"): 0.008, ("FS", "LTS"): 0.008,
+# builder divides by the in-degree fraction (weight compensation). Tuned (not measured) so that
+# the default scaled model rests at low rates (L2/3 E ~1 Hz) and a voxel DC stimulus drives a
+# 30-50 Hz rhythm: E->FS strong and fast, E->LTS weak (Silberberg & Markram 2007), FS->E the
+# strongest unitary synapse (Levy & Reyes 2012, J Neurosci 32:5609: FS unitary IPSPs stronger
+# than the other classes).
+WEIGHT_FULL = {("E", "E"): 0.00028, ("E", "FS"): 0.0017, ("E", "LTS"): 0.00032,
+               ("FS", "E"): 0.013, ("FS", "FS"): 0.008, ("FS", "LTS"): 0.008,
                ("LTS", "E"): 0.008, ("LTS", "FS"): 0.006, ("LTS", "LTS"): 0.0}
+DEEP_LAYERS = ("L5A", "L5B", "L6")
+# The reference study attributes the later gamma phase of deep layers to strong descending
+# excitation (Igarashi et al. 2019; DESIGN.md item 1): L2/3 E -> deep E and L5 E -> L6 E weights
+# are multiplied by this factor, and deep E -> deep FS weights by DEEP_E_TO_FS_FACTOR, so deep
+# cells follow the L2/3 rhythm instead of running their own (both tuned).
+DESCENDING_EXCITATION_FACTOR = 4.0
+DEEP_E_TO_FS_FACTOR = 0.5
+
+
+def pathway_weight_factor(pre: tuple[str, str], post: tuple[str, str]) -> float:
+    """Layer-specific factor on WEIGHT_FULL for the pathway (pre layer, type) -> (post layer, type)."""
+    (pre_layer, pre_type), (post_layer, post_type) = pre, post
+    if pre_type != "E":
+        return 1.0
+    descending = post_type == "E" and post_layer in DEEP_LAYERS and (
+        pre_layer == "L2/3" or (pre_layer in ("L5A", "L5B") and post_layer == "L6"))
+    if descending:
+        return DESCENDING_EXCITATION_FACTOR
+    if post_type == "FS" and pre_layer in DEEP_LAYERS and post_layer in DEEP_LAYERS:
+        return DEEP_E_TO_FS_FACTOR
+    return 1.0
+
 
 # Background: Potjans & Diesmann 2014, Table 5, external in-degree K_ext per layer at 8 Hz.
 BACKGROUND_RATE_HZ = 8.0
-# L6 uses 0.75 x Potjans' 2900 (tuned: at the full value L6 E cells fired ~12 Hz at rest).
-BACKGROUND_INDEGREE = {"L2/3": 1600, "L4": 2100, "L5A": 2000, "L5B": 2000, "L6": 2175}
+# L6 uses 0.7 x Potjans' 2900 (tuned: at the full value L6 E cells fired ~12 Hz at rest).
+BACKGROUND_INDEGREE = {"L2/3": 1600, "L4": 2100, "L5A": 2000, "L5B": 2000, "L6": 2045}
 BACKGROUND_SOURCES = 1000           # one PoissonInput of this many sources, weight per cell scaled
-BACKGROUND_WEIGHT = {"E": 0.00060, "FS": 0.000425, "LTS": 0.00034}  # per input spike (tuned)
+BACKGROUND_WEIGHT = {"E": 0.000372, "FS": 0.000398, "LTS": 0.00011}  # per input spike (tuned)
+# Extra factor per (layer, type): L5 pyramidal cells fire more than L2/3 cells in vivo (de Kock
+# et al. 2007, J Physiol 581:139), and L5 SST cells are kept from silencing them (tuned values).
+BACKGROUND_FACTOR = {("L5A", "E"): 1.73, ("L5B", "E"): 1.73, ("L5A", "LTS"): 0.67,
+                     ("L5B", "LTS"): 0.67}
+# Cell-to-cell heterogeneity: a constant bias current per cell, normal with mean 0 and this SD
+# (mV/ms, the model's current unit). Izhikevich (2003) makes his network heterogeneous through
+# random parameters for the same reason: identical cells synchronise into a network-wide rhythm
+# at rest. Values tuned (rheobase of an isolated RS cell is about 4 in these units).
+BIAS_SD = {"E": 6.4, "FS": 6.6, "LTS": 3.0}
 
 # Conduction: delay = SYNAPTIC_DELAY + distance / velocity. Horizontal intracortical propagation
 # 0.1-0.6 m/s (Bringuier et al. 1999, Science 283:695); synaptic delay ~0.5 ms.
@@ -150,6 +190,8 @@ class CortexSpec:
     background_sources: int = BACKGROUND_SOURCES
     background_indegree: dict = field(default_factory=lambda: dict(BACKGROUND_INDEGREE))
     background_weight: dict = field(default_factory=lambda: dict(BACKGROUND_WEIGHT))
+    background_factor: dict = field(default_factory=lambda: dict(BACKGROUND_FACTOR))
+    bias_sd: dict = field(default_factory=lambda: dict(BIAS_SD))
     synaptic_delay_ms: float = SYNAPTIC_DELAY_MS
     velocity_um_per_ms: float = CONDUCTION_VELOCITY_UM_PER_MS
 
@@ -186,7 +228,10 @@ def default_pathways(sigma_um: float = SIGMA_UM) -> tuple[Pathway, ...]:
                         continue
                     out.append(Pathway((pre_layer, pre_type), (post_layer, post_type),
                                        min(1.0, ca * scale), sigma_um,
-                                       WEIGHT_FULL[(pre_type, post_type)], TYPES[pre_type].receptor))
+                                       WEIGHT_FULL[(pre_type, post_type)]
+                                       * pathway_weight_factor((pre_layer, pre_type),
+                                                               (post_layer, post_type)),
+                                       TYPES[pre_type].receptor))
     return tuple(out)
 
 

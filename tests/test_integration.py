@@ -48,10 +48,14 @@ def test_dynamics_statistics(default_run):
     stimulated = summary["stimulus"]["n_stimulated_cells"]
     assert stimulated > 0
     peak = summary["spectral_peak"]
-    assert 10 < peak["frequency_hz"] < 80 and peak["peak_to_background"] > 5
-    per_layer = summary["checks"]["per_layer"]
-    assert per_layer["L2/3"]["E_FS_within_quarter_cycle"]
-    assert per_layer["L2/3"]["LTS_later_than_E_FS"]
+    assert 30 <= peak["frequency_hz"] <= 50 and peak["peak_to_background"] > 5
+    checks = summary["checks"]
+    for layer in ("L2/3", "L5A", "L5B", "L6"):
+        assert checks["per_layer"][layer]["E_FS_within_quarter_cycle"], layer
+    assert checks["per_layer"]["L2/3"]["LTS_later_than_E_FS"]
+    # descending excitation: every deep layer's E cells fire later in the cycle than L2/3 E
+    lags = checks["E_phase_lag_vs_L2/3_deg"]
+    assert all(lags[layer] > 0 for layer in ("L5A", "L5B", "L6")), lags
 
 
 def test_spikes_file_matches_cells(default_run):

@@ -1,0 +1,70 @@
+"""The cortex spec's layer-specific rules and the builder's per-cell constants (no data needed)."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from brainmodel import build
+from regions import cortex
+
+
+def _pathway(spec, pre, post):
+    found = [p for p in spec.pathways if p.pre == pre and p.post == post]
+    assert len(found) == 1, (pre, post)
+    return found[0]
+
+
+def test_descending_excitation_multiplies_only_descending_e_to_e_weights():
+    spec = cortex.default_spec()
+    base = cortex.WEIGHT_FULL[("E", "E")]
+    factor = cortex.DESCENDING_EXCITATION_FACTOR
+    for pre, post in [(("L2/3", "E"), ("L5A", "E")), (("L2/3", "E"), ("L6", "E")),
+                      (("L5B", "E"), ("L6", "E"))]:
+        assert _pathway(spec, pre, post).weight_full == pytest.approx(base * factor)
+    for pre, post in [(("L2/3", "E"), ("L2/3", "E")), (("L5A", "E"), ("L5B", "E")),
+                      (("L6", "E"), ("L2/3", "E"))]:
+        assert _pathway(spec, pre, post).weight_full == pytest.approx(base)
+
+
+def test_deep_e_to_fs_is_weakened_and_inhibition_is_untouched():
+    spec = cortex.default_spec()
+    e_fs = cortex.WEIGHT_FULL[("E", "FS")]
+    assert _pathway(spec, ("L6", "E"), ("L5A", "FS")).weight_full == pytest.approx(
+        e_fs * cortex.DEEP_E_TO_FS_FACTOR)
+    assert _pathway(spec, ("L2/3", "E"), ("L5B", "FS")).weight_full == pytest.approx(e_fs)
+    assert _pathway(spec, ("L5A", "FS"), ("L5A", "E")).weight_full == pytest.approx(
+        cortex.WEIGHT_FULL[("FS", "E")])
+
+
+class _Cells(SimpleNamespace):
+    def __len__(self):
+        return len(self.type)
+
+
+def _tiny_model(n_per_population=4000):
+    spec = cortex.default_spec()
+    layers, types = zip(*[pop for pop in spec.populations for _ in range(n_per_population)])
+    cells = _Cells(layer=np.array(layers, dtype=object), type=np.array(types, dtype=object))
+    return SimpleNamespace(spec=spec, cells=cells)
+
+
+def test_bias_currents_have_the_type_sd_and_are_deterministic():
+    model = _tiny_model()
+    bias = build.bias_currents(model, seed=11)
+    assert np.array_equal(bias, build.bias_currents(model, seed=11))
+    assert not np.array_equal(bias, build.bias_currents(model, seed=12))
+    for cell_type, sd in cortex.BIAS_SD.items():
+        values = bias[model.cells.type == cell_type]
+        # 20,000 draws: the sample SD is within 3 % and the mean within 4 SE of zero.
+        assert np.std(values) == pytest.approx(sd, rel=0.03)
+        assert abs(np.mean(values)) < 4 * sd / np.sqrt(len(values))
+
+
+def test_background_factor_applies_to_its_layer_and_type_only():
+    model = _tiny_model(n_per_population=2)
+    weights = build.cell_constants(model, indegree_fraction=1.0)["w_background"]
+    spec = model.spec
+    for index, (layer, cell_type) in enumerate(zip(model.cells.layer, model.cells.type)):
+        expected = (spec.background_weight[cell_type] * spec.background_indegree[layer]
+                    / spec.background_sources * spec.background_factor.get((layer, cell_type), 1.0))
+        assert weights[index] == pytest.approx(expected)
