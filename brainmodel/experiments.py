@@ -139,11 +139,10 @@ def summarise(model, config, node_ids, times_ms) -> dict:
             "column_stimulus_hz": _rate(times_ms[in_col], n_col, start, stop)}
 
     reference = column & (cells.layer == stim.layer)
-    ref_rate = analysis.population_rate(times_ms[reference[node_ids]], int(reference.sum()),
-                                        start, stop)
-    freqs, power = analysis.welch_spectrum(ref_rate)
-    peak = analysis.spectral_peak(freqs, power)
-    peak["in_gamma_band"] = bool(GAMMA_BAND_HZ[0] <= peak["frequency_hz"] <= GAMMA_BAND_HZ[1])
+    ref_rate, peak = _rate_and_peak(times_ms[reference[node_ids]], int(reference.sum()),
+                                    start, stop)
+    dc_rate, dc_peak = _rate_and_peak(times_ms[model.stimulated[node_ids]],
+                                      int(model.stimulated.sum()), start, stop)
     phases, checks = {}, {}
     if np.isfinite(peak["frequency_hz"]):
         phase = analysis.gamma_phase(ref_rate, peak["frequency_hz"])
@@ -164,7 +163,17 @@ def summarise(model, config, node_ids, times_ms) -> dict:
             "analysis_window_ms": [start, stop], "column_radius_um": config.column_radius_um,
             "reference_population": f"{stim.layer} cells within {config.column_radius_um:g} um "
                                     f"(tangential) of the stimulated voxel",
-            "spectral_peak": peak, "rates": rates, "gamma_phase": phases, "checks": checks}
+            "spectral_peak": peak,
+            "stimulated_cells": {"rate_hz": float(dc_rate.mean()), "spectral_peak": dc_peak},
+            "rates": rates, "gamma_phase": phases, "checks": checks}
+
+
+def _rate_and_peak(times_ms, n_cells, start, stop):
+    """Population rate of a group in [start, stop) and the peak of its Welch spectrum."""
+    rate = analysis.population_rate(times_ms, n_cells, start, stop)
+    peak = analysis.spectral_peak(*analysis.welch_spectrum(rate))
+    peak["in_gamma_band"] = bool(GAMMA_BAND_HZ[0] <= peak["frequency_hz"] <= GAMMA_BAND_HZ[1])
+    return rate, peak
 
 
 def _rate(times, n_cells, start, stop) -> float:

@@ -51,14 +51,17 @@ def raster(path, model, column, node_ids, times_ms, config, max_cells_per_popula
         row += len(members) + 3
     shown = row_of[node_ids] >= 0
     zoom_start = config.analysis_start_ms
-    zoom = (times_ms >= zoom_start) & (times_ms < zoom_start + 250)
+    zoom_stop = zoom_start + 250
+    zoom = (times_ms >= zoom_start) & (times_ms < zoom_stop)
     for ax, mask, title in ((axes[0], shown, "whole run"),
-                            (axes[1], shown & zoom, f"{zoom_start:g}-{zoom_start + 250:g} ms")):
+                            (axes[1], shown & zoom, f"{zoom_start:g}-{zoom_stop:g} ms")):
         colours = [TYPE_COLOURS[t] for t in cells.type[node_ids[mask]]]
         ax.scatter(times_ms[mask], row_of[node_ids[mask]], s=1.5, c=colours, linewidths=0)
         ax.axvspan(model.stimulus.onset_ms, model.stimulus.offset_ms, color="0.92", zorder=-1)
         ax.set_xlabel("time (ms)")
         ax.set_title(title)
+    axes[0].set_xlim(0, config.duration_ms)
+    axes[1].set_xlim(zoom_start, zoom_stop)
     axes[0].set_yticks([t for t, _ in ticks], [name for _, name in ticks], fontsize=7)
     fig.suptitle(f"Column within {config.column_radius_um:g} um of stimulated voxel "
                  f"{model.stimulus.voxel_ijk} (grey: DC on)")

@@ -68,8 +68,9 @@ def resolve(config: StimulusConfig, voxels, duration_ms: float | None = None) ->
     if not 0 <= config.onset_ms < offset:
         raise BrainmodelError(f"stimulus onset {config.onset_ms} ms must be >= 0 and before "
                               f"its offset {offset} ms")
-    return Stimulus(config.layer, ijk, row, float(config.onset_ms), float(offset),
-                    float(config.amplitude_mv), tuple(voxels.surface_um[row]))
+    return Stimulus(config.layer, tuple(int(i) for i in ijk), int(row), float(config.onset_ms),
+                    float(offset), float(config.amplitude_mv),
+                    tuple(float(x) for x in voxels.surface_um[row]))
 
 
 def stimulated_cells(stimulus: Stimulus, cells) -> np.ndarray:
