@@ -2,8 +2,8 @@
 
 The local rule is a Bernoulli draw per (pre, post) pair with probability
 ``p(d) = p * exp(-d^2 / (2 sigma^2))`` where d is the distance between the cells' surface
-(tangential) coordinates. Candidate pairs within ``CUTOFF_SIGMAS * sigma`` come from k-d trees, in
-chunks of post cells. Autapses are excluded.
+(tangential) coordinates. Candidate voxel pairs within ``CUTOFF_SIGMAS * sigma`` come from a k-d
+tree. Autapses are excluded.
 
 Scaling (Potjans & Diesmann 2014; van Albada et al. 2015, PLoS Comput Biol 11:e1004490): with
 cell density fraction f and in-degree fraction k, the pair probability is p_max * k / f, so the
@@ -12,6 +12,7 @@ synaptic input of each cell is preserved.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ from scipy.spatial import cKDTree
 from .errors import BrainmodelError
 
 CUTOFF_SIGMAS = 3.0
-_CHUNK_PAIRS = 8_000_000
+_CHUNK_CANDIDATES = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,10 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
 
     Exact Bernoulli sampling, organised by voxel blocks: cells are grouped by voxel (ids of one
     population are sorted by voxel), voxel pairs within the cutoff plus the largest in-voxel
-    tangential offset are found with a k-d tree over voxels, and every cell pair of a block gets
-    one uniform number u. A pair is connected iff u < p(d) and d <= cutoff; u is first compared
-    with the block's upper bound on p(d), so distances are computed only for the few survivors.
+    tangential offset are found with a k-d tree over voxels. Every cell pair of a block stands
+    for one uniform number u and is connected iff u < p(d) and d <= cutoff. Only the pairs with
+    u below the block's upper bound on p(d) are generated (``_candidates``), so both the random
+    numbers and the distances scale with the candidates, not with all pairs.
     """
     if p < 0 or p > 1:
         raise BrainmodelError(f"connection probability must be in [0, 1], not {p}")
@@ -74,39 +76,73 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     post_centre = _group_centres(surface_um[post_ids], post_start, post_count)
     spread = max(_group_spread(surface_um[pre_ids], pre_centre, pre_count),
                  _group_spread(surface_um[post_ids], post_centre, post_count))
-    neighbours = cKDTree(post_centre).query_ball_tree(cKDTree(pre_centre), cutoff + 2 * spread)
-    block_post = np.repeat(np.arange(len(post_vox)), [len(n) for n in neighbours])
-    block_pre = np.fromiter((b for n in neighbours for b in sorted(n)), dtype=np.int64,
-                            count=len(block_post))
+    neighbours = cKDTree(pre_centre).query_ball_point(post_centre, cutoff + 2 * spread,
+                                                      return_sorted=True)
+    counts = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(neighbours))
+    block_post = np.repeat(np.arange(len(post_vox)), counts)
+    block_pre = np.fromiter(itertools.chain.from_iterable(neighbours), dtype=np.int64,
+                            count=int(counts.sum()))
     gap = np.linalg.norm(post_centre[block_post] - pre_centre[block_pre], axis=1) - 2 * spread
     bound = p * np.exp(-np.maximum(gap, 0.0) ** 2 / (2.0 * sigma_um ** 2))
     size = pre_count[block_pre] * post_count[block_post]
     out_pre, out_post = [], []
-    ends = np.cumsum(size)
-    first = 0
-    while first < len(size):
-        last = int(np.searchsorted(ends, (ends[first - 1] if first else 0) + _CHUNK_PAIRS,
-                                   side="right"))
-        last = max(last, first + 1)
-        blocks = slice(first, last)
-        sizes = size[blocks]
-        u = rng.random(int(sizes.sum()))
-        survivor = np.flatnonzero(u < np.repeat(bound[blocks], sizes))
-        offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        block = np.searchsorted(offsets, survivor, side="right") - 1
-        q = survivor - offsets[block]
-        n_post = post_count[block_post[blocks]][block]
-        pre = pre_ids[pre_start[block_pre[blocks]][block] + q // n_post]
-        post = post_ids[post_start[block_post[blocks]][block] + q % n_post]
+    for chunk in _chunks(size * bound):
+        block, q, u = _candidates(size[chunk], bound[chunk], rng)
+        n_post = post_count[block_post[chunk]][block]
+        pre = pre_ids[pre_start[block_pre[chunk]][block] + q // n_post]
+        post = post_ids[post_start[block_post[chunk]][block] + q % n_post]
         dist = np.linalg.norm(surface_um[pre] - surface_um[post], axis=1)
-        keep = ((u[survivor] < p * np.exp(-dist ** 2 / (2.0 * sigma_um ** 2)))
+        keep = ((u < p * np.exp(-dist ** 2 / (2.0 * sigma_um ** 2)))
                 & (dist <= cutoff) & (pre != post))
         out_pre.append(pre[keep])
         out_post.append(post[keep])
-        first = last
     if not out_pre:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     return np.concatenate(out_pre), np.concatenate(out_post)
+
+
+def _chunks(expected: np.ndarray):
+    """Slices of consecutive blocks expecting about _CHUNK_CANDIDATES candidates each."""
+    ends = np.cumsum(expected)
+    first = 0
+    while first < len(expected):
+        last = int(np.searchsorted(ends, (ends[first - 1] if first else 0.0) + _CHUNK_CANDIDATES,
+                                   side="right"))
+        last = max(last, first + 1)
+        yield slice(first, last)
+        first = last
+
+
+def _candidates(size: np.ndarray, bound: np.ndarray, rng: np.random.Generator):
+    """Pairs of each block whose uniform u falls below the block's bound b, without drawing a
+    number per pair: (block, pair index in the block, u).
+
+    Over the pair index, the pairs with u < b form a Bernoulli(b) process, so the gaps between
+    them are Geometric(b); given u < b, u is uniform on [0, b). Work grows with the candidates,
+    not the pairs, which keeps construction fast when k/f makes p small."""
+    expected = size * bound
+    # enough gaps to pass the block's end almost always (a block of n pairs never needs more
+    # than n); blocks that fall short continue in another round
+    n_draw = np.minimum(np.ceil(expected + 3.0 * np.sqrt(expected) + 1.0), size).astype(np.int64)
+    found_block, found_q = [], []
+    start = np.zeros(len(size), np.int64)           # first pair index not yet covered
+    todo = np.flatnonzero((bound > 0) & (size > 0))
+    while len(todo):
+        draws = n_draw[todo]
+        block = np.repeat(todo, draws)
+        position = np.cumsum(rng.geometric(bound[block]))
+        ends = np.cumsum(draws)
+        position -= np.repeat(np.concatenate(([0], position[ends[:-1] - 1])), draws)
+        position += np.repeat(start[todo], draws) - 1
+        inside = position < size[block]
+        found_block.append(block[inside])
+        found_q.append(position[inside])
+        last = position[ends - 1]
+        start[todo] = last + 1
+        todo = todo[last < size[todo] - 1]
+    block = np.concatenate(found_block) if found_block else np.empty(0, np.int64)
+    q = np.concatenate(found_q) if found_q else np.empty(0, np.int64)
+    return block, q, bound[block] * rng.random(len(q))
 
 
 def _voxel_groups(voxel_rows: np.ndarray):

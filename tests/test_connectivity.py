@@ -34,10 +34,11 @@ def test_p_one_with_wide_gaussian_gives_all_pairs_but_autapses():
     assert np.all(pre != post)
 
 
-def test_gaussian_fall_off_matches_rule():
+@pytest.mark.parametrize("p", [0.6, 0.08])   # 0.08: every block takes the thinning path
+def test_gaussian_fall_off_matches_rule(p):
     voxel, surface = _sheet(40, per_voxel=3)
     ids = np.arange(len(voxel))
-    p, sigma = 0.6, 150.0
+    sigma = 150.0
     pre, post = connectivity.gaussian_pairs(ids, ids, voxel, surface, p, sigma,
                                             np.random.default_rng(2))
     from scipy.spatial.distance import cdist
@@ -58,6 +59,16 @@ def test_gaussian_fall_off_matches_rule():
         assert abs(observed - expected) < tolerance, (lo, hi, observed, expected)
     # nothing beyond the 3-sigma cutoff
     assert not connected[dist > 3 * sigma + 1e-6].any()
+
+
+@pytest.mark.parametrize("p", [0.9, 0.05])
+def test_no_pair_is_drawn_twice(p):
+    voxel, surface = _sheet(20, per_voxel=4)
+    ids = np.arange(len(voxel))
+    pre, post = connectivity.gaussian_pairs(ids, ids, voxel, surface, p, 150.0,
+                                            np.random.default_rng(3))
+    assert len(pre) > 0
+    assert len(np.unique(pre * len(ids) + post)) == len(pre)
 
 
 def test_deterministic_for_a_seed():
