@@ -128,41 +128,49 @@ def _layer_volume(annotation: Annotation, ontology: Ontology) -> np.ndarray:
 def solve_depth_field(layer_code: np.ndarray, brain: np.ndarray) -> np.ndarray:
     """Laplace potential over the cortex: 0 on L1, 1 on white-matter neighbours of L6; NaN outside."""
     cortex = layer_code > 0
-    unknown = cortex & (layer_code != 1)
     deep = (layer_code == 5) | (layer_code == 6)
     wm = brain & ~cortex & ndimage.binary_dilation(deep, ndimage.generate_binary_structure(3, 1))
-    index = -np.ones(layer_code.shape, dtype=np.int64)
-    index[unknown] = np.arange(int(unknown.sum()))
-    n = int(unknown.sum())
+    phi = laplace_potential(cortex & (layer_code != 1), layer_code == 1, wm, "cortical depth")
+    phi[layer_code == 1] = 0.0
+    return phi
+
+
+def laplace_potential(domain: np.ndarray, zero: np.ndarray, one: np.ndarray,
+                      what: str = "Laplace potential") -> np.ndarray:
+    """Solution of Laplace's equation on the ``domain`` voxels (6-neighbour stencil), with
+    phi = 0 on neighbouring ``zero`` voxels, phi = 1 on neighbouring ``one`` voxels and no flux
+    across any other face. Returns phi on the domain, NaN elsewhere; sparse conjugate gradients."""
+    index = -np.ones(domain.shape, dtype=np.int64)
+    n = int(domain.sum())
+    index[domain] = np.arange(n)
     rows, cols, rhs, diag = [], [], np.zeros(n), np.zeros(n)
     for axis in range(3):
         for step in (1, -1):
             neighbour_index = np.roll(index, -step, axis=axis)
-            neighbour_unknown = np.roll(unknown, -step, axis=axis)
-            neighbour_l1 = np.roll(layer_code == 1, -step, axis=axis)
-            neighbour_wm = np.roll(wm, -step, axis=axis)
-            edge = np.zeros(layer_code.shape, dtype=bool)       # no wrap-around through np.roll
+            neighbour_domain = np.roll(domain, -step, axis=axis)
+            neighbour_zero = np.roll(zero, -step, axis=axis)
+            neighbour_one = np.roll(one, -step, axis=axis)
+            edge = np.zeros(domain.shape, dtype=bool)       # no wrap-around through np.roll
             sl = [slice(None)] * 3
             sl[axis] = slice(-1, None) if step == 1 else slice(0, 1)
             edge[tuple(sl)] = True
-            here = unknown & ~edge
-            coupled = here & (neighbour_unknown | neighbour_l1 | neighbour_wm)
+            here = domain & ~edge
+            coupled = here & (neighbour_domain | neighbour_zero | neighbour_one)
             diag += np.bincount(index[coupled], minlength=n)
-            both = here & neighbour_unknown
+            both = here & neighbour_domain
             rows.append(index[both])
             cols.append(neighbour_index[both])
-            rhs += np.bincount(index[here & neighbour_wm], minlength=n)
+            rhs += np.bincount(index[here & neighbour_one & ~neighbour_domain], minlength=n)
     rows, cols = np.concatenate(rows), np.concatenate(cols)
     diag = diag + 1e-9 + (diag == 0)        # isolated voxels stay finite (phi = 0)
     matrix = sparse.csr_matrix((np.concatenate([diag, -np.ones(len(rows))]),
                                 (np.concatenate([np.arange(n), rows]),
                                  np.concatenate([np.arange(n), cols]))), shape=(n, n))
-    phi_unknown, info = sparse_linalg.cg(matrix, rhs, rtol=1e-8, maxiter=5000)
+    solution, info = sparse_linalg.cg(matrix, rhs, rtol=1e-8, maxiter=5000)
     if info != 0:
-        raise BrainmodelError(f"cortical depth field did not converge (cg info {info})")
-    phi = np.full(layer_code.shape, np.nan)
-    phi[layer_code == 1] = 0.0
-    phi[unknown] = np.clip(phi_unknown, 0.0, 1.0)
+        raise BrainmodelError(f"{what} did not converge (cg info {info})")
+    phi = np.full(domain.shape, np.nan)
+    phi[domain] = np.clip(solution, 0.0, 1.0)
     return phi
 
 
