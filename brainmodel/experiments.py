@@ -41,8 +41,12 @@ def load_inputs(config):
     return (load_annotation(data_dir), Ontology.load(data_dir), densities.load_kim2017(data_dir))
 
 
-def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bool = False) -> Path:
-    """Run one experiment and write its output folder; returns the folder."""
+def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bool = False,
+                   spec=None) -> Path:
+    """Run one experiment and write its output folder; returns the folder.
+
+    ``spec`` replaces the cortex spec (default: ``regions.cortex.default_spec()``), for example a
+    copy with edited equations: ``dataclasses.replace(default_spec(), equations=...)``."""
     from regions.cortex import default_spec
 
     check_config(config)
@@ -50,7 +54,7 @@ def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bo
     final = Path(config.output or f"output/{config.experiment}-seed{config.seed}")
     wall_start = time.perf_counter()
     with outputs.atomic_output_dir(final, overwrite) as out:
-        spec = default_spec()
+        spec = spec if spec is not None else default_spec()
         start = time.perf_counter()
         model = build.build_model(config, spec, annotation, ontology, kim, progress)
         build_dir = Path(tempfile.mkdtemp(prefix="brainmodel-build-")) if not keep_build \
