@@ -120,12 +120,14 @@ def create_network(model: Model, config):
     spec = model.spec
     seeds = derive_seeds(config.seed)
     b2.seed(seeds["simulation"])
+    # every object runs on the default clock (brian2cuda's delay code refers to it by name)
+    b2.defaultclock.dt = config.dt_ms * b2.ms
     namespace = {k: v * (b2.mV if k.startswith("E_") else b2.ms)
                  for k, v in spec.constants_mv_ms.items()}
     namespace["mV"] = b2.mV
     group = b2.NeuronGroup(len(model.cells), spec.equations, threshold=spec.threshold,
                            reset=spec.reset, method="euler", namespace=namespace,
-                           name="cortex", dt=config.dt_ms * b2.ms)
+                           name="cortex")
     constants = cell_constants(model, config.indegree_fraction)
     group.a = constants["a"]
     group.b = constants["b"]
@@ -146,7 +148,7 @@ def create_network(model: Model, config):
     for table in model.edges:
         syn = b2.Synapses(group, group, "w : 1 (constant)",
                           on_pre=f"{RECEPTOR_VARIABLE[table.receptor]}_post += w",
-                          namespace={}, name=f"cortex_{table.receptor}", dt=config.dt_ms * b2.ms)
+                          namespace={}, name=f"cortex_{table.receptor}")
         syn.connect(i=table.pre.astype(np.int32), j=table.post.astype(np.int32))
         syn.w = table.weight
         syn.delay = table.delay_ms * b2.ms

@@ -32,6 +32,11 @@ def parser() -> argparse.ArgumentParser:
                    help="runtime | cpp_standalone | cuda_standalone | genn")
     p.add_argument("--threads", type=int, default=0,
                    help="OpenMP threads for cpp_standalone (0: none; fastest on 2 cores)")
+    p.add_argument("--cuda-cc", type=float, default=9.0,
+                   help="cuda_standalone: compute capability to compile for (9.0: H100/H200)")
+    p.add_argument("--compile-only", action="store_true",
+                   help="stop after code generation and compilation (e.g. a GPU build on a "
+                        "machine without a GPU); writes config, cells and timings only")
     p.add_argument("--regions", default="MOp", help="comma-separated isocortical area acronyms")
     p.add_argument("--hemisphere", default="left", help="left | right | both")
     p.add_argument("--density", type=float, default=0.05,
@@ -75,7 +80,8 @@ def config_from_args(args):
         stimulus=StimulusConfig(layer=args.stim_layer, voxel=args.stim_voxel,
                                 coordinate_um=args.stim_coord, onset_ms=args.stim_onset,
                                 offset_ms=args.stim_offset, amplitude_mv=args.stim_amplitude),
-        device=args.device, threads=args.threads, output=args.output, data_dir=args.data_dir,
+        device=args.device, threads=args.threads, compute_capability=args.cuda_cc,
+        compile_only=args.compile_only, output=args.output, data_dir=args.data_dir,
         analysis_start_ms=args.analysis_start)
 
 

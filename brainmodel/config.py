@@ -23,6 +23,8 @@ class RunConfig:
     stimulus: StimulusConfig = field(default_factory=StimulusConfig)
     device: str = "cpp_standalone"
     threads: int = 0
+    compute_capability: float = 9.0        # cuda_standalone: GPU architecture to compile for
+    compile_only: bool = False              # stop after code generation and compilation
     output: Path | None = None
     data_dir: Path | None = None
     column_radius_um: float = 300.0         # analysis: the stimulated column around the voxel
@@ -37,6 +39,9 @@ class RunConfig:
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
                 raise BrainmodelError(f"{name} must be a positive number, not {value!r}")
 
+        if not 3.0 <= self.compute_capability < 20.0:
+            raise BrainmodelError(f"compute capability must look like 8.0 or 9.0, not "
+                                  f"{self.compute_capability!r}")
         if not 0.0 < self.density <= 1.0:
             raise BrainmodelError(f"--density must be in (0, 1], not {self.density}")
         if self.indegree is not None and not 0.0 < self.indegree <= 1.0:

@@ -1,5 +1,12 @@
-"""Devices: ``runtime`` (tests, no compilation), ``cpp_standalone`` (default), and the ones not yet
-supported here with the reason.
+"""Devices: ``runtime`` (tests, no compilation), ``cpp_standalone`` (default), ``cuda_standalone``
+(brian2cuda; builds without a GPU, runs where one is present) and ``genn`` (refused, with the
+reason).
+
+cuda_standalone without a GPU needs (brian2cuda 1.0b1 with the CUDA 13 toolkit here): GPU
+detection off with ``gpu_id`` 0 and an explicit compute capability, ``cuda_path`` set to the
+toolkit root (its auto-detection picks the folder of an nvcc wrapper), ``-std=c++17`` for nvcc
+and gcc (its makefile asks for c++11, which CUB rejects), and cuRAND headers and library from
+the ``nvidia-curand`` wheel (the toolkit has none) with a ``libcurand.so`` link.
 
 Brian2 keeps the active device as process-wide state; ``use_device`` sets it for one build and
 ``release_device`` puts Brian2 back to ``runtime`` so builds in one process do not leak into each
@@ -14,6 +21,7 @@ from pathlib import Path
 from .errors import BrainmodelError
 
 DEVICES = ("runtime", "cpp_standalone", "cuda_standalone", "genn")
+DEFAULT_COMPUTE_CAPABILITY = 9.0        # NVIDIA H100 / H200, the GPUs lent to this project
 
 
 @dataclass
@@ -27,10 +35,6 @@ class DeviceRun:
 def check_device(name: str, threads: int) -> None:
     if name not in DEVICES:
         raise BrainmodelError(f"unknown device {name!r}; choose one of {', '.join(DEVICES)}")
-    if name == "cuda_standalone":
-        raise BrainmodelError(
-            "device cuda_standalone (brian2cuda) is recognised but not supported yet: GPU builds "
-            "are a separate capability; use --device cpp_standalone")
     if name == "genn":
         raise BrainmodelError(
             "device genn (brian2genn) is not supported: GeNN is not installable from any package "
@@ -40,7 +44,8 @@ def check_device(name: str, threads: int) -> None:
         raise BrainmodelError(f"threads must be >= 0, not {threads}")
 
 
-def use_device(name: str, build_dir: Path | None, threads: int = 0) -> DeviceRun:
+def use_device(name: str, build_dir: Path | None, threads: int = 0,
+               compute_capability: float = DEFAULT_COMPUTE_CAPABILITY) -> DeviceRun:
     """Activate a Brian2 device for one build. threads=0: no OpenMP (faster and deterministic on
     2-core machines); threads=N: OpenMP with N threads (cpp_standalone only)."""
     import brian2 as b2
@@ -50,15 +55,84 @@ def use_device(name: str, build_dir: Path | None, threads: int = 0) -> DeviceRun
     if name == "runtime":
         b2.set_device("runtime")
         b2.prefs.codegen.target = "numpy"       # no compiler needed; small networks only
+    elif name == "cuda_standalone":
+        _configure_cuda(Path(build_dir), compute_capability)
+        b2.set_device("cuda_standalone", directory=str(build_dir), build_on_run=False)
     else:
         b2.set_device("cpp_standalone", directory=str(build_dir), build_on_run=False)
         b2.prefs.devices.cpp_standalone.openmp_threads = int(threads)
     return DeviceRun(name, build_dir, threads)
 
 
+def cuda_toolkit_root() -> Path:
+    """CUDA toolkit root: $CUDA_PATH or $CUDA_HOME, else /usr/local/cuda (symlinks resolved)."""
+    import os
+
+    for candidate in (os.environ.get("CUDA_PATH"), os.environ.get("CUDA_HOME"), "/usr/local/cuda"):
+        if candidate and (Path(candidate) / "bin" / "nvcc").exists() and (
+                Path(candidate) / "include" / "cuda_runtime.h").exists():
+            return Path(candidate).resolve()
+    raise BrainmodelError("no CUDA toolkit found (looked at $CUDA_PATH, $CUDA_HOME and "
+                          "/usr/local/cuda for bin/nvcc and include/cuda_runtime.h); install the "
+                          "CUDA toolkit or set CUDA_PATH")
+
+
+def curand_dirs() -> tuple[Path, Path]:
+    """(include, lib) folders of the nvidia-curand wheel."""
+    try:
+        import nvidia
+    except ImportError:
+        raise BrainmodelError("cuRAND not found: install the cuda extra "
+                              "(pip install -e '.[cuda]', which brings nvidia-curand)") from None
+    for root in map(Path, nvidia.__path__):
+        for sub in sorted(root.glob("cu*")) + [root / "curand"]:
+            if (sub / "include" / "curand.h").exists() and list((sub / "lib").glob("libcurand.so*")):
+                return sub / "include", sub / "lib"
+    raise BrainmodelError("cuRAND headers/library not found in the nvidia-curand wheel")
+
+
+def _configure_cuda(build_dir: Path, compute_capability: float) -> None:
+    try:
+        import brian2cuda  # noqa: F401  (registers the cuda_standalone device)
+    except ImportError:
+        raise BrainmodelError("device cuda_standalone needs brian2cuda: install the cuda extra "
+                              "(pip install -e '.[cuda]')") from None
+    import brian2 as b2
+
+    include, lib = curand_dirs()
+    link_dir = build_dir / "curand_link"
+    link_dir.mkdir(parents=True, exist_ok=True)
+    link = link_dir / "libcurand.so"
+    if not link.exists():
+        link.symlink_to(sorted(lib.glob("libcurand.so*"))[0])
+    backend = b2.prefs.devices.cuda_standalone.cuda_backend
+    backend.detect_gpus = False
+    backend.gpu_id = 0
+    backend.compute_capability = float(compute_capability)
+    backend.cuda_path = str(cuda_toolkit_root())
+    backend.extra_compile_args_nvcc = [a for a in backend.extra_compile_args_nvcc
+                                       if not a.startswith("-std=")] + ["-std=c++17"]
+    b2.prefs.codegen.cpp.extra_compile_args_gcc = [
+        a for a in b2.prefs.codegen.cpp.extra_compile_args_gcc if not a.startswith("-std=")
+    ] + ["-std=c++17"]
+    b2.prefs.codegen.cpp.include_dirs = [str(include)]
+    b2.prefs.codegen.cpp.library_dirs = [str(link_dir), str(lib)]
+    b2.prefs.codegen.cpp.runtime_library_dirs = [str(lib)]
+
+
+def gpu_present() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("nvidia-smi") is None:
+        return False
+    return subprocess.run(["nvidia-smi", "-L"], capture_output=True).returncode == 0
+
+
 def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0,
-                progress=print) -> None:
-    """Run (runtime) or record, generate, compile and run (cpp_standalone); fills run.timings."""
+                progress=print, compile_only: bool = False) -> None:
+    """Run (runtime) or record, generate, compile and run (standalone devices); fills
+    run.timings. compile_only stops after compilation (a GPU build on a machine without one)."""
     import brian2 as b2
 
     report = "text" if progress else None
@@ -70,10 +144,17 @@ def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0
         return
     network.run(duration, report=report, report_period=report_period_s * b2.second)
     if progress:
-        progress(f"generating and compiling C++ in {run.build_dir} (about a minute)")
+        language = "CUDA" if run.name == "cuda_standalone" else "C++"
+        progress(f"generating and compiling {language} in {run.build_dir} (about a minute)")
     start = time.perf_counter()
     b2.device.build(directory=str(run.build_dir), compile=True, run=False, with_output=False)
     run.timings["codegen_compile_s"] = time.perf_counter() - start
+    if compile_only:
+        return
+    if run.name == "cuda_standalone" and not gpu_present():
+        raise BrainmodelError(f"the CUDA build compiled, but this machine has no GPU "
+                              f"(nvidia-smi -L failed), so it cannot run; use --compile-only to "
+                              f"stop after compilation, or run on a GPU machine")
     if progress:
         progress("running the compiled simulation")
     start = time.perf_counter()
@@ -82,7 +163,9 @@ def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0
 
 
 def release_device() -> None:
+    """Back to the runtime device with default preferences (a CUDA build changes compiler ones)."""
     import brian2 as b2
 
     b2.device.reinit()
     b2.set_device("runtime")
+    b2.prefs.reset_to_defaults()

@@ -46,7 +46,8 @@ def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bo
     """Run one experiment and write its output folder; returns the folder.
 
     ``spec`` replaces the cortex spec (default: ``regions.cortex.default_spec()``), for example a
-    copy with edited equations: ``dataclasses.replace(default_spec(), equations=...)``."""
+    copy with edited equations: ``dataclasses.replace(default_spec(), equations=...)``.
+    With ``config.compile_only`` the folder holds config, cells and timings only."""
     from regions.cortex import default_spec
 
     check_config(config)
@@ -54,40 +55,59 @@ def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bo
     final = Path(config.output or f"output/{config.experiment}-seed{config.seed}")
     wall_start = time.perf_counter()
     with outputs.atomic_output_dir(final, overwrite) as out:
-        spec = spec if spec is not None else default_spec()
         start = time.perf_counter()
-        model = build.build_model(config, spec, annotation, ontology, kim, progress)
-        build_dir = Path(tempfile.mkdtemp(prefix="brainmodel-build-")) if not keep_build \
-            else out / "build"
-        run = devices.use_device(config.device, build_dir, config.threads)
-        try:
-            import brian2 as b2
-            net, objects = build.create_network(model, config)
-            construction_s = time.perf_counter() - start
-            progress(f"network constructed in {construction_s:.1f} s; simulating "
-                     f"{config.duration_ms:g} ms on {config.device}")
-            devices.run_network(run, net, config.duration_ms * b2.ms, progress=progress)
-            spikes = objects["spikes"]
-            node_ids = np.asarray(spikes.i[:], dtype=np.int64)
-            times_ms = np.asarray(spikes.t[:] / b2.ms)
-        finally:
-            devices.release_device()
-            if not keep_build:
-                import shutil
-                shutil.rmtree(build_dir, ignore_errors=True)
+        model = build.build_model(config, spec if spec is not None else default_spec(),
+                                  annotation, ontology, kim, progress)
+        run, construction_s, node_ids, times_ms = _simulate(
+            model, config, out / "build" if keep_build else None, start, progress)
         outputs.write_json(out / "config.json", config.to_dict())
         model.cells.write_csv(out / "cells.csv")
-        outputs.write_sonata_spikes(out / "spikes.h5", POPULATION, node_ids, times_ms)
-        timings = _timings(model, run.timings, construction_s, node_ids, wall_start)
-        outputs.write_json(out / "timings.json", timings)
-        summary = summarise(model, config, node_ids, times_ms)
-        summary["performance"] = timings
-        outputs.write_json(out / "summary.json", summary)
-        from . import plotting
-        plotting.all_figures(out / "figures", model, config, node_ids, times_ms, summary)
-        progress(_headline(summary, timings))
+        if config.compile_only:
+            outputs.write_json(out / "timings.json", dict(
+                run.timings, network_construction_s=construction_s, n_cells=len(model.cells),
+                n_synapses=int(sum(len(e) for e in model.edges))))
+            progress(f"compiled for {config.device} in {run.timings['codegen_compile_s']:.1f} s;"
+                     f" not run (--compile-only)")
+        else:
+            outputs.write_sonata_spikes(out / "spikes.h5", POPULATION, node_ids, times_ms)
+            timings = _timings(model, run.timings, construction_s, node_ids, wall_start)
+            outputs.write_json(out / "timings.json", timings)
+            summary = summarise(model, config, node_ids, times_ms)
+            summary["performance"] = timings
+            outputs.write_json(out / "summary.json", summary)
+            from . import plotting
+            plotting.all_figures(out / "figures", model, config, node_ids, times_ms, summary)
+            progress(_headline(summary, timings))
     progress(f"outputs in {final.resolve()}")
     return final
+
+
+def _simulate(model, config, kept_build_dir, start, progress):
+    """Brian2 objects, code generation, compilation and run on the configured device.
+    Returns (device run, construction seconds, spike ids, spike times in ms); no spikes when
+    config.compile_only. The build folder is temporary unless kept_build_dir is given."""
+    import shutil
+
+    import brian2 as b2
+
+    build_dir = kept_build_dir or Path(tempfile.mkdtemp(prefix="brainmodel-build-"))
+    run = devices.use_device(config.device, build_dir, config.threads, config.compute_capability)
+    try:
+        net, objects = build.create_network(model, config)
+        construction_s = time.perf_counter() - start
+        progress(f"network constructed in {construction_s:.1f} s; simulating "
+                 f"{config.duration_ms:g} ms on {config.device}")
+        devices.run_network(run, net, config.duration_ms * b2.ms, progress=progress,
+                            compile_only=config.compile_only)
+        if config.compile_only:
+            return run, construction_s, None, None
+        spikes = objects["spikes"]
+        return (run, construction_s, np.asarray(spikes.i[:], dtype=np.int64),
+                np.asarray(spikes.t[:] / b2.ms))
+    finally:
+        devices.release_device()
+        if kept_build_dir is None:
+            shutil.rmtree(build_dir, ignore_errors=True)
 
 
 def _timings(model, run_timings, construction_s, node_ids, wall_start) -> dict:

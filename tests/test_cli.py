@@ -31,7 +31,7 @@ def run_cli(args, tmp_path, env_data=True):
     (["--stim-voxel", "40,12,45"], "outside the selected regions"),
     (["--experiment", "nope"], "unknown experiment 'nope'"),
     (["--device", "genn"], "GeNN forbids heterogeneous synaptic delays"),
-    (["--device", "cuda_standalone"], "not supported yet"),
+    (["--device", "cuda_standalone", "--cuda-cc", "1.0"], "compute capability"),
     (["--hemisphere", "middle"], "hemisphere must be one of"),
 ])
 def test_bad_input(tmp_path, args, message):
