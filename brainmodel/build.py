@@ -26,11 +26,13 @@ class Model:
     stimulated: np.ndarray          # bool per cell
     stimulus: object
     timings: dict
+    background_factor: np.ndarray | None = None   # per cell; long-range inputs replace background
 
 
 def derive_seeds(seed: int) -> dict[str, int]:
     """Independent seeds per stage: changing the stimulus or initial state never changes the network."""
-    names = ("placement", "connectivity", "initial_state", "simulation", "heterogeneity")
+    names = ("placement", "connectivity", "initial_state", "simulation", "heterogeneity",
+             "projections")
     children = np.random.SeedSequence(int(seed)).spawn(len(names))
     return {name: int(child.generate_state(1)[0]) for name, child in zip(names, children)}
 
@@ -62,11 +64,42 @@ def build_model(config, spec, annotation, ontology, kim, progress=print) -> Mode
     n_syn = sum(len(e) for e in edges)
     progress(f"connectivity: {n_syn} synapses ({n_syn / max(len(cells), 1):.0f} per cell) in "
              f"{timings['connectivity_s']:.1f} s")
+    edges, background_factor = _add_long_range(config, spec, cells, edges, ontology, annotation,
+                                                seeds["projections"], progress)
     stimulated = stimulus_mod.stimulated_cells(stim, cells)
     if not stimulated.any():
         raise BrainmodelError(f"the stimulus voxel {stim.voxel_ijk} holds no {stim.layer} cells "
                               f"at density {config.density}; raise --density or pick another voxel")
-    return Model(spec, voxels, cells, tuple(edges), stimulated, stim, timings)
+    return Model(spec, voxels, cells, tuple(edges), stimulated, stim, timings, background_factor)
+
+
+def _add_long_range(config, spec, cells, edges, ontology, annotation, seed, progress):
+    """Cortico-cortical projections when the model has more than one area or hemisphere; they
+    join the AMPA edge table. Returns (edges, per-cell background factor or None)."""
+    if len(set(zip(cells.region, cells.hemisphere))) < 2:
+        return edges, None
+    from projections import connectome as connectome_mod
+    from projections import cortical
+
+    from . import data
+
+    start = time.perf_counter()
+    knox = connectome_mod.load_knox_homogeneous(data.resolve_data_dir(config.data_dir), ontology)
+    volumes = connectome_mod.region_volumes(annotation, ontology, knox.sources)
+    pre, post, weight, delay, factor = cortical.long_range_edges(
+        cells, spec, knox, volumes, config.density, config.indegree_fraction, seed)
+    merged = []
+    for table in edges:
+        if table.receptor == "ampa":
+            table = connectivity.EdgeTable(np.concatenate([table.pre, pre]),
+                                           np.concatenate([table.post, post]),
+                                           np.concatenate([table.weight, weight]),
+                                           np.concatenate([table.delay_ms, delay]), "ampa")
+        merged.append(table)
+    progress(f"long-range projections: {len(pre)} synapses between "
+             f"{len(set(zip(cells.region, cells.hemisphere)))} area-hemispheres in "
+             f"{time.perf_counter() - start:.1f} s")
+    return merged, factor
 
 
 def background_sources(spec, indegree_fraction: float) -> int:
@@ -91,6 +124,9 @@ def cell_constants(model: Model, indegree_fraction: float) -> dict[str, np.ndarr
     for (layer, cell_type), factor in spec.background_factor.items():
         out["w_background"][(cells.layer == layer) & (cells.type == cell_type)] *= factor
     out["w_background"] *= spec.background_sources / background_sources(spec, indegree_fraction)
+    factor = getattr(model, "background_factor", None)
+    if factor is not None:
+        out["w_background"] *= factor
     return out
 
 

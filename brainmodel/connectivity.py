@@ -101,6 +101,21 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     return np.concatenate(out_pre), np.concatenate(out_post)
 
 
+def bernoulli_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, p: float,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Every (pre, post) pair connected with the same probability p (no distance rule); no
+    autapses. Exact Bernoulli, drawn as geometric gaps over the pair index."""
+    if not 0 <= p <= 1:
+        raise BrainmodelError(f"connection probability must be in [0, 1], not {p}")
+    size = len(pre_ids) * len(post_ids)
+    if p == 0 or size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    _, q, _ = _candidates(np.array([size], np.int64), np.array([float(p)]), rng)
+    pre, post = pre_ids[q // len(post_ids)], post_ids[q % len(post_ids)]
+    keep = pre != post
+    return pre[keep], post[keep]
+
+
 def _chunks(expected: np.ndarray):
     """Slices of consecutive blocks expecting about _CHUNK_CANDIDATES candidates each."""
     ends = np.cumsum(expected)

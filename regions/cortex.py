@@ -121,6 +121,9 @@ EXCITATORY_TARGET_FACTOR = {"E": 1.0, "FS": 1.0, "LTS": 0.5}
 WEIGHT_FULL = {("E", "E"): 0.00028, ("E", "FS"): 0.0017, ("E", "LTS"): 0.00032,
                ("FS", "E"): 0.013, ("FS", "FS"): 0.008, ("FS", "LTS"): 0.008,
                ("LTS", "E"): 0.008, ("LTS", "FS"): 0.006, ("LTS", "LTS"): 0.0}
+# Long-range (cortico-cortical) synapses onto each target type: the local E weights (assumed;
+# used by projections.cortical).
+LONG_RANGE_WEIGHT_FULL = {t: w for (pre, t), w in WEIGHT_FULL.items() if pre == "E"}
 DEEP_LAYERS = ("L5A", "L5B", "L6")
 # The reference study attributes the later gamma phase of deep layers to strong descending
 # excitation (Igarashi et al. 2019; DESIGN.md item 1): L2/3 E -> deep E and L5 E -> L6 E weights
@@ -192,6 +195,7 @@ class CortexSpec:
     background_weight: dict = field(default_factory=lambda: dict(BACKGROUND_WEIGHT))
     background_factor: dict = field(default_factory=lambda: dict(BACKGROUND_FACTOR))
     bias_sd: dict = field(default_factory=lambda: dict(BIAS_SD))
+    weight_full_long_range: dict = field(default_factory=lambda: dict(LONG_RANGE_WEIGHT_FULL))
     synaptic_delay_ms: float = SYNAPTIC_DELAY_MS
     velocity_um_per_ms: float = CONDUCTION_VELOCITY_UM_PER_MS
 

@@ -1,0 +1,119 @@
+"""Long-range cortico-cortical projections: pre/post rules, counts against the normalisation,
+background compensation, hemispheres (synthetic cells and connectome), and the real MOp+MOs."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from projections import cortical
+from projections.connectome import RegionalConnectome
+
+LAYERS = ("L2/3", "L5A")
+
+
+class _Cells(SimpleNamespace):
+    def __len__(self):
+        return len(self.type)
+
+
+def _cells(per_group=400, hemispheres=("left",)):
+    rows = [(area, hemi, layer, t) for area in ("A", "B") for hemi in hemispheres
+            for layer in LAYERS for t in ("E", "FS") for _ in range(per_group)]
+    region, hemisphere, layer, cell_type = (np.array(c, dtype=object) for c in zip(*rows))
+    position = np.zeros((len(rows), 3))
+    position[:, 0] = np.where(region == "A", 0.0, 2000.0)      # areas 2 mm apart
+    return _Cells(region=region, hemisphere=hemisphere, layer=layer, type=cell_type,
+                  position_um=position)
+
+
+SPEC = SimpleNamespace(layers=LAYERS, background_indegree={"L2/3": 1000, "L5A": 2000},
+                       weight_full_long_range={"E": 0.001, "FS": 0.002}, synaptic_delay_ms=0.5)
+# onto B: A ipsi 2 (volume 10), X ipsi 2 (volume 10, not modelled), A contra 1 (volume 10)
+KNOX = RegionalConnectome("test", ("A", "B", "X"), ("A", "B"),
+                          ipsi=np.array([[0.0, 2.0], [3.0, 5.0], [1.0, 2.0]]),
+                          contra=np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 0.0]]))
+VOLUMES = {"A": 10, "B": 10, "X": 10}
+
+
+def test_pre_and_post_rules_and_counts():
+    cells = _cells()
+    density, indegree = 0.1, 0.1
+    pre, post, weight, delay, factor = cortical.long_range_edges(
+        cells, SPEC, KNOX, VOLUMES, density, indegree, seed=3)
+    assert np.all(cells.type[pre] == "E")
+    assert np.all(cells.region[pre] != cells.region[post])
+    # onto B: sources A (ipsi) 20, X (ipsi) 20, A (contra) 10 -> share of A is 20/50 = 0.4
+    into_b = cells.region[post] == "B"
+    for layer in LAYERS:
+        n_post = np.sum((cells.region == "B") & (cells.layer == layer))
+        expected = SPEC.background_indegree[layer] * 0.4 * indegree * n_post
+        observed = np.sum(into_b & (cells.layer[post] == layer))
+        assert abs(observed - expected) < 5 * np.sqrt(expected), (layer, observed, expected)
+    assert np.allclose(factor[cells.region == "B"], 0.6)
+    # onto A: B ipsi 3 x 10 = 30 of B ipsi 30 + X ipsi 10 + B contra 10 = 50 -> 0.6
+    assert np.allclose(factor[cells.region == "A"], 0.4)
+    assert np.allclose(weight[cells.type[post] == "FS"], 0.002 / indegree)
+    assert np.allclose(delay, 0.5 + 2000.0 / cortical.LONG_RANGE_VELOCITY_UM_PER_MS)
+
+
+def test_one_area_in_one_hemisphere_has_no_projections():
+    cells = _cells()
+    keep = cells.region == "A"
+    single = _Cells(**{k: v[keep] for k, v in vars(cells).items()})
+    pre, *_, factor = cortical.long_range_edges(single, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=1)
+    assert len(pre) == 0 and np.all(factor == 1.0)
+
+
+def test_across_hemispheres_the_contralateral_matrix_is_used():
+    cells = _cells(per_group=200, hemispheres=("left", "right"))
+    pre, post, *_ = cortical.long_range_edges(cells, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=2)
+    crossing = cells.hemisphere[pre] != cells.hemisphere[post]
+    # A -> B contra weight 1 > 0, B -> A contra 1, A -> A contra 0 (callosal A->A absent)
+    pairs = set(zip(cells.region[pre][crossing], cells.region[post][crossing]))
+    assert pairs == {("A", "B"), ("B", "A")}
+
+
+def test_deterministic_for_a_seed():
+    cells = _cells(per_group=100)
+    a = cortical.long_range_edges(cells, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=5)
+    b = cortical.long_range_edges(cells, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=5)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_real_mop_and_mos_shares(data_dir, ontology, annotation):
+    from projections import connectome
+    knox = connectome.load_knox_homogeneous(data_dir, ontology)
+    volumes = connectome.region_volumes(annotation, ontology, knox.sources)
+    into_mop = cortical.source_shares(knox, volumes, "MOp", [("MOs", "ipsi")])
+    into_mos = cortical.source_shares(knox, volumes, "MOs", [("MOp", "ipsi"), ("MOs", "contra")])
+    # MOs is among MOp's main cortical inputs and vice versa, and the homotopic callosal input
+    # is strong (Oh et al. 2014): each a sizeable share, none the majority
+    assert 0.05 < into_mop[("MOs", "ipsi")] < 0.5
+    assert 0.05 < into_mos[("MOp", "ipsi")] < 0.5
+    assert 0.05 < into_mos[("MOs", "contra")] < 0.5
+
+
+def test_builder_adds_projections_and_shrinks_background(data_dir, annotation, ontology, kim):
+    from brainmodel import build
+    from brainmodel.config import RunConfig
+    from regions.cortex import default_spec
+
+    config = RunConfig(regions=("MOp", "MOs"), density=0.03, data_dir=data_dir).validate()
+    model = build.build_model(config, default_spec(), annotation, ontology, kim,
+                              progress=lambda m: None)
+    cells = model.cells
+    ampa = next(t for t in model.edges if t.receptor == "ampa")
+    across = cells.region[ampa.pre] != cells.region[ampa.post]
+    assert across.sum() > 1000 and np.all(cells.type[ampa.pre[across]] == "E")
+    gaba = next(t for t in model.edges if t.receptor == "gaba")
+    near_border = np.linalg.norm(cells.surface_um[gaba.pre] - cells.surface_um[gaba.post], axis=1)
+    assert np.all(near_border <= 900.0 + 1e-6)     # inhibition stays local (3 sigma)
+    single = build.build_model(RunConfig(density=0.03, data_dir=data_dir).validate(),
+                               default_spec(), annotation, ontology, kim, progress=lambda m: None)
+    assert single.background_factor is None
+    factor = model.background_factor
+    assert np.all((factor > 0.5) & (factor < 1.0))
+    with_projections = build.cell_constants(model, config.indegree_fraction)["w_background"]
+    model_without = build.Model(**{**vars(model), "background_factor": None})
+    without = build.cell_constants(model_without, config.indegree_fraction)["w_background"]
+    assert np.allclose(with_projections, without * factor)
