@@ -14,7 +14,9 @@ projected on the plane tangent to the cortical surface, p(d) = p_max exp(-d^2 / 
 p_max comes from the layer-resolved connection probabilities of Potjans & Diesmann (2014, Cereb
 Cortex 24:785, Table 5), which are averages over a 1 mm^2 column (radius r0 = 564 um); with a
 Gaussian of sigma = 300 um (the lateral spread assumed there) the column average of the Gaussian
-is (2 sigma^2 / r0^2)(1 - exp(-r0^2 / 2 sigma^2)) = 0.469, so p_max = C_a / 0.469. Potjans'
+is (2 sigma^2 / r0^2)(1 - exp(-r0^2 / 2 sigma^2)) = 0.469, so p_max = C_a / 0.469. E -> FS
+pathways use sigma = 150 um (PATHWAY_SIGMA_UM; Levy & Reyes 2012) with p_max = C_a / 0.141, the
+same in-degree concentrated closer to the presynaptic cell. Potjans'
 inhibitory population is split into FS (PV) and LTS (SST) with the relative target preferences
 of Pfeffer et al. (2013, Nat Neurosci 16:1068): PV cells inhibit pyramidal and PV cells but rarely
 SST cells; SST cells inhibit pyramidal and PV cells but not each other. L5A and L5B share
@@ -102,6 +104,12 @@ _POTJANS_CA = np.array([
     [0.0156, 0.0066, 0.0211, 0.0166, 0.0572, 0.0197, 0.0396, 0.2252],
     [0.0364, 0.0010, 0.0034, 0.0005, 0.0277, 0.0080, 0.0658, 0.1443]])
 SIGMA_UM = 300.0               # lateral Gaussian spread (Potjans & Diesmann 2014)
+# E -> FS connections are local: connection probability falls with a Gaussian sigma of 85-114 um
+# between pyramidal and FS cells (Levy & Reyes 2012, J Neurosci 32:5609). 150 um is the narrowest
+# spread that keeps Potjans' in-degree with p_max <= 1 (L2/3 E -> FS: p_max 0.95). It lets the
+# FS cells around a stimulated voxel follow its E cells, which is what makes the voxel's gamma
+# stronger than the resting rhythm.
+PATHWAY_SIGMA_UM = {("E", "FS"): 150.0}
 COLUMN_RADIUS_UM = 564.0       # radius of the 1 mm^2 column the C_a refer to
 
 # Pfeffer et al. 2013 (Nat Neurosci 16:1068, Fig. 6 connectivity x strength, normalised):
@@ -152,7 +160,7 @@ BACKGROUND_RATE_HZ = 8.0
 # L6 uses 0.7 x Potjans' 2900 (tuned: at the full value L6 E cells fired ~12 Hz at rest).
 BACKGROUND_INDEGREE = {"L2/3": 1600, "L4": 2100, "L5A": 2000, "L5B": 2000, "L6": 2045}
 BACKGROUND_SOURCES = 1000           # one PoissonInput of this many sources, weight per cell scaled
-BACKGROUND_WEIGHT = {"E": 0.000372, "FS": 0.000398, "LTS": 0.00011}  # per input spike (tuned)
+BACKGROUND_WEIGHT = {"E": 0.000372, "FS": 0.000279, "LTS": 0.00011}  # per input spike (tuned)
 # Extra factor per (layer, type): L5 pyramidal cells fire more than L2/3 cells in vivo (de Kock
 # et al. 2007, J Physiol 581:139), and L5 SST cells are kept from silencing them (tuned values).
 BACKGROUND_FACTOR = {("L5A", "E"): 1.73, ("L5B", "E"): 1.73, ("L5A", "LTS"): 0.67,
@@ -216,7 +224,8 @@ def _potjans_index(layer: str, kind: str) -> int:
 
 
 def default_pathways(sigma_um: float = SIGMA_UM) -> tuple[Pathway, ...]:
-    scale = 1.0 / column_average(sigma_um)
+    """Every pathway with a non-zero Potjans probability; sigma_um unless PATHWAY_SIGMA_UM
+    gives the (pre type, post type) its own spread (the in-degree is kept either way)."""
     out = []
     for post_layer in LAYERS:
         for post_type in TYPES:
@@ -230,8 +239,9 @@ def default_pathways(sigma_um: float = SIGMA_UM) -> tuple[Pathway, ...]:
                         ca *= INHIBITORY_TARGET_FACTOR[(pre_type, post_type)]
                     if ca <= 0:
                         continue
+                    sigma = PATHWAY_SIGMA_UM.get((pre_type, post_type), sigma_um)
                     out.append(Pathway((pre_layer, pre_type), (post_layer, post_type),
-                                       min(1.0, ca * scale), sigma_um,
+                                       min(1.0, ca / column_average(sigma)), sigma,
                                        WEIGHT_FULL[(pre_type, post_type)]
                                        * pathway_weight_factor((pre_layer, pre_type),
                                                                (post_layer, post_type)),

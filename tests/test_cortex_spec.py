@@ -68,3 +68,14 @@ def test_background_factor_applies_to_its_layer_and_type_only():
         expected = (spec.background_weight[cell_type] * spec.background_indegree[layer]
                     / spec.background_sources * spec.background_factor.get((layer, cell_type), 1.0))
         assert weights[index] == pytest.approx(expected)
+
+
+def test_pathway_sigma_keeps_the_column_in_degree():
+    spec = cortex.default_spec()
+    e_fs = _pathway(spec, ("L2/3", "E"), ("L2/3", "FS"))
+    e_e = _pathway(spec, ("L2/3", "E"), ("L2/3", "E"))
+    assert e_fs.sigma_um == 150.0 and e_e.sigma_um == cortex.SIGMA_UM
+    # p_max x column average of the Gaussian = Potjans' C_a (L2/3 E -> L2/3 I 0.1346, E -> E 0.1009)
+    assert e_fs.p_max * cortex.column_average(150.0) == pytest.approx(0.1346)
+    assert e_e.p_max * cortex.column_average(cortex.SIGMA_UM) == pytest.approx(0.1009)
+    assert all(p.p_max <= 1.0 for p in spec.pathways)
