@@ -27,6 +27,17 @@ def welch_spectrum(rate_hz: np.ndarray, bin_ms: float = BIN_MS, segment_ms: floa
     return signal.welch(rate_hz - rate_hz.mean(), fs=fs, nperseg=nperseg)
 
 
+def coherence(rate_a: np.ndarray, rate_b: np.ndarray, bin_ms: float = BIN_MS,
+              segment_ms: float = 256.0):
+    """Magnitude-squared coherence (Welch) of two population rates on the same bins:
+    (frequencies in Hz, coherence in [0, 1])."""
+    if len(rate_a) != len(rate_b):
+        raise ValueError("the two rates must cover the same bins")
+    nperseg = int(min(len(rate_a), segment_ms / bin_ms))
+    return signal.coherence(rate_a - rate_a.mean(), rate_b - rate_b.mean(), fs=1000.0 / bin_ms,
+                            nperseg=nperseg)
+
+
 def spectral_peak(freqs: np.ndarray, power: np.ndarray, fmin: float = 10.0, fmax: float = 150.0,
                   exclude_hz: float = 10.0) -> dict:
     """Largest peak in [fmin, fmax] and its ratio to the median power outside +-exclude_hz."""

@@ -12,11 +12,11 @@ LAYER_COLOURS = {"L2/3": "#8c564b", "L4": "#e377c2", "L5A": "#ff7f0e", "L5B": "#
                  "L6": "#17becf"}
 
 
-def _pyplot():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
+def _figure(**kwargs):
+    """A figure that is only saved to a file: no pyplot, so the caller's matplotlib backend
+    (for example a notebook's inline backend) is left alone."""
+    from matplotlib.figure import Figure
+    return Figure(**kwargs)
 
 
 def all_figures(folder: Path, model, config, node_ids, times_ms, summary) -> None:
@@ -33,10 +33,9 @@ def all_figures(folder: Path, model, config, node_ids, times_ms, summary) -> Non
 
 def raster(path, model, column, node_ids, times_ms, config, max_cells_per_population=60):
     """Spikes of column cells, grouped by layer (top = superficial) and type."""
-    plt = _pyplot()
     cells = model.cells
-    fig, axes = plt.subplots(1, 2, figsize=(13, 7), sharey=True,
-                             gridspec_kw={"width_ratios": [2, 1]})
+    fig = _figure(figsize=(13, 7))
+    axes = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [2, 1]})
     rng = np.random.default_rng(0)
     row_of = np.full(len(cells), -1)
     row, ticks = 0, []
@@ -67,14 +66,13 @@ def raster(path, model, column, node_ids, times_ms, config, max_cells_per_popula
                  f"{model.stimulus.voxel_ijk} (grey: DC on)")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def spectrum(path, model, column, node_ids, times_ms, config, summary):
-    plt = _pyplot()
     cells, stim = model.cells, model.stimulus
     reference = column & (cells.layer == stim.layer)
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig = _figure(figsize=(7, 4.5))
+    ax = fig.subplots()
     windows = {"stimulus on": tuple(summary["analysis_window_ms"]),
                "baseline": (0.0, stim.onset_ms)}
     for label, (start, stop) in windows.items():
@@ -95,11 +93,9 @@ def spectrum(path, model, column, node_ids, times_ms, config, summary):
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def phase_histograms(path, model, column, node_ids, times_ms, config, summary):
-    plt = _pyplot()
     phases = summary["gamma_phase"]
     layers = [la for la in ("L2/3", "L4", "L5A", "L5B", "L6") if la in phases]
     if not layers:
@@ -111,8 +107,8 @@ def phase_histograms(path, model, column, node_ids, times_ms, config, summary):
     rate = analysis.population_rate(times_ms[reference[node_ids]], int(reference.sum()),
                                     start, stop)
     phase = analysis.gamma_phase(rate, summary["spectral_peak"]["frequency_hz"])
-    fig, axes = plt.subplots(len(layers), len(types), figsize=(9, 2.0 * len(layers)),
-                             sharex=True, squeeze=False)
+    fig = _figure(figsize=(9, 2.0 * len(layers)))
+    axes = fig.subplots(len(layers), len(types), sharex=True, squeeze=False)
     bins = np.linspace(-np.pi, np.pi, 25)
     for r, layer in enumerate(layers):
         for c, cell_type in enumerate(types):
@@ -133,15 +129,13 @@ def phase_histograms(path, model, column, node_ids, times_ms, config, summary):
     fig.suptitle(f"Spike phases at {summary['spectral_peak']['frequency_hz']:.1f} Hz", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def view_3d(path, model, max_points=6000):
-    plt = _pyplot()
     cells = model.cells
     rng = np.random.default_rng(0)
     shown = rng.choice(len(cells), min(max_points, len(cells)), replace=False)
-    fig = plt.figure(figsize=(7, 6))
+    fig = _figure(figsize=(7, 6))
     ax = fig.add_subplot(projection="3d")
     pos = cells.position_um / 1000.0
     for layer, colour in LAYER_COLOURS.items():
@@ -158,4 +152,3 @@ def view_3d(path, model, max_points=6000):
     ax.set_title(f"{len(cells)} cells ({len(shown)} shown)")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)

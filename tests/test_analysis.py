@@ -43,3 +43,15 @@ def test_circular_stats_edge_cases():
     assert analysis.circular_stats(np.array([]))["n_spikes"] == 0
     s = analysis.circular_stats(np.array([np.pi - 0.1, -np.pi + 0.1]))
     assert abs(abs(s["mean_phase_rad"]) - np.pi) < 1e-9 and s["vector_strength"] > 0.99
+
+
+def test_coherence_is_high_only_at_the_shared_rhythm():
+    rng = np.random.default_rng(4)
+    t = np.arange(2000) / 1000.0
+    shared = np.sin(2 * np.pi * 40 * t)
+    a = 10 + 5 * shared + rng.normal(0, 2, len(t))
+    b = 10 + 5 * np.roll(shared, 5) + rng.normal(0, 2, len(t))   # same rhythm, 5 ms later
+    freqs, coh = analysis.coherence(a, b)
+    at_40 = coh[np.argmin(np.abs(freqs - 40))]
+    elsewhere = coh[(freqs > 60) & (freqs < 200)]
+    assert at_40 > 0.8 and np.median(elsewhere) < 0.2
