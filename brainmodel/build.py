@@ -84,10 +84,18 @@ def _add_long_range(config, spec, cells, edges, ontology, annotation, seed, prog
     from . import data
 
     start = time.perf_counter()
-    knox = connectome_mod.load_knox_homogeneous(data.resolve_data_dir(config.data_dir), ontology)
+    from . import flatmap
+
+    data_dir = data.resolve_data_dir(config.data_dir)
+    knox = connectome_mod.load_knox_homogeneous(data_dir, ontology)
     volumes = connectome_mod.region_volumes(annotation, ontology, knox.sources)
+    shape = annotation.volume.shape
+    flat = flatmap.cell_flat_coordinates(flatmap.voxel_flat_coordinates(data_dir, shape),
+                                         cells.voxel_index, shape)
+    groups = np.char.add(cells.region.astype(str), cells.hemisphere.astype(str))
+    relative = flatmap.relative_positions(flat, groups, cells.hemisphere)
     pre, post, weight, delay, factor = cortical.long_range_edges(
-        cells, spec, knox, volumes, config.density, config.indegree_fraction, seed)
+        cells, spec, knox, volumes, config.density, config.indegree_fraction, seed, relative)
     merged = []
     for table in edges:
         if table.receptor == "ampa":

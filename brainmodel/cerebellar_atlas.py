@@ -9,7 +9,8 @@ Purkinje 15 um, granular 130 um (De Schepper et al. 2022, Commun Biol 5,
 doi:10.1038/s42003-022-04213-y, mouse canonical circuit; data file
 ``layer_thickness/cerebellar_cortex_dbbs_canonical.csv``). Cutting phi at the thickness
 fractions themselves would give 35 % molecular voxels instead of 51 %: at 100 um the fissures
-between touching folia are not resolved, so much of the cortex has no pial boundary nearby. At 100 um the Purkinje layer is
+between touching folia are not resolved, so much of the cortex has no pial boundary nearby.
+At 100 um the Purkinje layer is
 thinner than a voxel, so besides the per-voxel layer code the voxels crossed by the mid-surface
 of the Purkinje layer are marked (``purkinje_surface``): Purkinje cells are placed there by
 planar density.

@@ -62,8 +62,8 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     population are sorted by voxel), voxel pairs within the cutoff plus the largest in-voxel
     tangential offset are found with a k-d tree over voxels. Every cell pair of a block stands
     for one uniform number u and is connected iff u < p(d) and d <= cutoff. Only the pairs with
-    u below the block's upper bound on p(d) are generated (``_candidates``), so both the random
-    numbers and the distances scale with the candidates, not with all pairs.
+    u below the block's upper bound on p(d) are generated (``block_candidates``), so both the
+    random numbers and the distances scale with the candidates, not with all pairs.
     """
     if p < 0 or p > 1:
         raise BrainmodelError(f"connection probability must be in [0, 1], not {p}")
@@ -86,8 +86,8 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     bound = p * np.exp(-np.maximum(gap, 0.0) ** 2 / (2.0 * sigma_um ** 2))
     size = pre_count[block_pre] * post_count[block_post]
     out_pre, out_post = [], []
-    for chunk in _chunks(size * bound):
-        block, q, u = _candidates(size[chunk], bound[chunk], rng)
+    for chunk in candidate_chunks(size * bound):
+        block, q, u = block_candidates(size[chunk], bound[chunk], rng)
         n_post = post_count[block_post[chunk]][block]
         pre = pre_ids[pre_start[block_pre[chunk]][block] + q // n_post]
         post = post_ids[post_start[block_post[chunk]][block] + q % n_post]
@@ -110,13 +110,13 @@ def bernoulli_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, p: float,
     size = len(pre_ids) * len(post_ids)
     if p == 0 or size == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    _, q, _ = _candidates(np.array([size], np.int64), np.array([float(p)]), rng)
+    _, q, _ = block_candidates(np.array([size], np.int64), np.array([float(p)]), rng)
     pre, post = pre_ids[q // len(post_ids)], post_ids[q % len(post_ids)]
     keep = pre != post
     return pre[keep], post[keep]
 
 
-def _chunks(expected: np.ndarray):
+def candidate_chunks(expected: np.ndarray):
     """Slices of consecutive blocks expecting about _CHUNK_CANDIDATES candidates each."""
     ends = np.cumsum(expected)
     first = 0
@@ -128,7 +128,7 @@ def _chunks(expected: np.ndarray):
         first = last
 
 
-def _candidates(size: np.ndarray, bound: np.ndarray, rng: np.random.Generator):
+def block_candidates(size: np.ndarray, bound: np.ndarray, rng: np.random.Generator):
     """Pairs of each block whose uniform u falls below the block's bound b, without drawing a
     number per pair: (block, pair index in the block, u).
 

@@ -219,7 +219,8 @@ def long_range_probability(weights_onto_target: dict[str, float], source_volumes
     (full density). They are shared among ALL sources of the connectome in proportion to
     weight x source volume (the projection of the whole source region; regional weights are per
     unit of source volume), so sources that are not modelled keep their share (the caller decides
-    what stands in for it; ``projections.cortical`` leaves it in the Poisson background). A modelled source s with N_s cells (full density) then gives each target
+    what stands in for it; ``projections.cortical`` leaves it in the Poisson background).
+    A modelled source s with N_s cells (full density) then gives each target
     cell inputs_per_cell * share_s synapses, a pair probability of that divided by N_s.
     ``exclude`` removes sources from the sharing, typically the target region itself, whose
     intra-area connections come from the local rules of its region module.

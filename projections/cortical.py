@@ -13,8 +13,13 @@ Rules:
   it. The shares of the modelled sources become explicit synapses, and the Poisson background of
   the target cells shrinks by the same fraction, so the mean input is unchanged. Sources that are
   not modelled stay in the background.
-- The pairs are homogeneous within an area pair (no topography yet) and exact Bernoulli, with
-  the same density and in-degree scaling as the local rules.
+- Topography: with flatmap positions (``brainmodel.flatmap``), the probability between a pre and
+  a post cell is multiplied by a Gaussian of the distance between their relative positions in
+  their own areas (in units of each area's spread on the dorsal flatmap; medio-lateral mirrored
+  across hemispheres), normalised per post voxel so that every cell keeps its in-degree. Corresponding
+  parts of two areas (the same body part in MOp and SSp) sit at similar relative positions, as
+  in the reference study's use of topographic connectome data. Without positions the pairs are
+  homogeneous. Sampling is exact Bernoulli with the local rules' density and in-degree scaling.
 - Delays are the synaptic delay plus the somatic distance over ``LONG_RANGE_VELOCITY_UM_PER_MS``.
 """
 from __future__ import annotations
@@ -31,6 +36,9 @@ PRESYNAPTIC_TYPE = "E"
 # Myelinated cortico-cortical axons conduct faster than the local unmyelinated ones (0.1-0.6
 # m/s, Bringuier et al. 1999). 1 m/s is an assumed round value, not a measurement.
 LONG_RANGE_VELOCITY_UM_PER_MS = 1000.0
+# Width of the topographic kernel in units of an area's spread (assumed; 0.5 keeps the bulk of a
+# target cell's inputs from the matching third of the source area). Cut at 3 widths.
+TOPOGRAPHY_SIGMA = 0.5
 
 
 def _key(area: str, side: str) -> str:
@@ -53,11 +61,13 @@ def source_shares(connectome, volumes: dict[str, float], target: str,
 
 
 def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density_fraction: float,
-                     indegree_fraction: float, seed: int):
+                     indegree_fraction: float, seed: int, relative_position: np.ndarray | None = None,
+                     topography_sigma: float = TOPOGRAPHY_SIGMA):
     """AMPA edges between the areas of the cell table and the per-cell background factor.
 
-    Returns (pre, post, weight, delay_ms, background_factor), where background_factor (one per
-    cell) multiplies the cell's Poisson background weight."""
+    ``relative_position`` (cells x 2, ``brainmodel.flatmap.relative_positions``) switches on the
+    topographic kernel. Returns (pre, post, weight, delay_ms, background_factor), where
+    background_factor (one per cell) multiplies the cell's Poisson background weight."""
     background_factor = np.ones(len(cells))
     ids = np.arange(len(cells))
     areas = [(a, h) for a in dict.fromkeys(cells.region) for h in ("left", "right")
@@ -84,7 +94,11 @@ def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density
                 p_full = spec.background_indegree[layer] * shares[key] / n_source_full
                 p = connectivity.scaled_probability(p_full, density_fraction, indegree_fraction)
                 rng = np.random.default_rng([int(seed), t_index, s_index, spec.layers.index(layer)])
-                pre, post = connectivity.bernoulli_pairs(pre_ids, post_ids, p, rng)
+                if relative_position is None:
+                    pre, post = connectivity.bernoulli_pairs(pre_ids, post_ids, p, rng)
+                else:
+                    pre, post = topographic_pairs(pre_ids, post_ids, cells.voxel_row,
+                                                  relative_position, p, topography_sigma, rng)
                 parts.append((pre, post))
     if not parts:
         empty = np.empty(0, np.int64)
@@ -95,3 +109,46 @@ def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density
     delay = connectivity.delays_ms(pre, post, cells.position_um, spec.synaptic_delay_ms,
                                    LONG_RANGE_VELOCITY_UM_PER_MS)
     return pre, post, weight, delay, background_factor
+
+
+def topographic_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, voxel_row: np.ndarray,
+                      relative_position: np.ndarray, p: float, sigma: float,
+                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs with probability p * K(d) / mean K seen by the post voxel, K a Gaussian of the
+    distance d between relative positions (cut at 3 sigma); the mean is over the pre cells, so
+    each post cell expects p * len(pre_ids) inputs, as without topography. Cells of one voxel
+    share a position, so the draw is exact Bernoulli per voxel block."""
+    pre_sorted = pre_ids[np.argsort(voxel_row[pre_ids], kind="stable")]
+    post_sorted = post_ids[np.argsort(voxel_row[post_ids], kind="stable")]
+    _, pre_start, pre_count = np.unique(voxel_row[pre_sorted], return_index=True,
+                                        return_counts=True)
+    _, post_start, post_count = np.unique(voxel_row[post_sorted], return_index=True,
+                                          return_counts=True)
+    pre_pos = relative_position[pre_sorted[pre_start]]
+    post_pos = relative_position[post_sorted[post_start]]
+    from scipy.spatial import cKDTree
+    lists = cKDTree(pre_pos).query_ball_point(post_pos, 3.0 * sigma, return_sorted=True)
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    block_post = np.repeat(np.arange(len(post_pos)), counts)
+    block_pre = np.concatenate([np.asarray(n, dtype=np.int64) for n in lists if len(n)]) \
+        if counts.sum() else np.empty(0, np.int64)
+    d2 = np.sum((pre_pos[block_pre] - post_pos[block_post]) ** 2, axis=1)
+    kernel = np.exp(-d2 / (2.0 * sigma ** 2))
+    mean_kernel = np.bincount(block_post, kernel * pre_count[block_pre],
+                              minlength=len(post_pos)) / len(pre_sorted)
+    bound = p * kernel / mean_kernel[block_post]
+    if np.any(bound > 1.0):
+        raise BrainmodelError(f"topographic probability {bound.max():.2f} exceeds 1; widen the "
+                              f"kernel or lower the in-degree fraction")
+    size = pre_count[block_pre] * post_count[block_post]
+    out_pre, out_post = [], []
+    for chunk in connectivity.candidate_chunks(size * bound):
+        local, q, _ = connectivity.block_candidates(size[chunk], bound[chunk], rng)
+        n_post = post_count[block_post[chunk]][local]
+        out_pre.append(pre_sorted[pre_start[block_pre[chunk]][local] + q // n_post])
+        out_post.append(post_sorted[post_start[block_post[chunk]][local] + q % n_post])
+    if not out_pre:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    pre, post = np.concatenate(out_pre), np.concatenate(out_post)
+    keep = pre != post
+    return pre[keep], post[keep]

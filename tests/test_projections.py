@@ -105,6 +105,17 @@ def test_builder_adds_projections_and_shrinks_background(data_dir, annotation, o
     ampa = next(t for t in model.edges if t.receptor == "ampa")
     across = cells.region[ampa.pre] != cells.region[ampa.post]
     assert across.sum() > 1000 and np.all(cells.type[ampa.pre[across]] == "E")
+    # topography: MOp cells connect to MOs cells at similar relative flatmap positions
+    from brainmodel import flatmap
+    shape = annotation.volume.shape
+    flat = flatmap.cell_flat_coordinates(flatmap.voxel_flat_coordinates(data_dir, shape),
+                                         cells.voxel_index, shape)
+    rel = flatmap.relative_positions(flat, cells.region.astype(str), cells.hemisphere)
+    d_connected = np.linalg.norm(rel[ampa.pre[across]] - rel[ampa.post[across]], axis=1)
+    rng = np.random.default_rng(0)
+    mop, mos = np.flatnonzero(cells.region == "MOp"), np.flatnonzero(cells.region == "MOs")
+    d_random = np.linalg.norm(rel[rng.choice(mop, 5000)] - rel[rng.choice(mos, 5000)], axis=1)
+    assert d_connected.mean() < 0.6 * d_random.mean()
     gaba = next(t for t in model.edges if t.receptor == "gaba")
     near_border = np.linalg.norm(cells.surface_um[gaba.pre] - cells.surface_um[gaba.post], axis=1)
     assert np.all(near_border <= 900.0 + 1e-6)     # inhibition stays local (3 sigma)
@@ -117,3 +128,47 @@ def test_builder_adds_projections_and_shrinks_background(data_dir, annotation, o
     model_without = build.Model(**{**vars(model), "background_factor": None})
     without = build.cell_constants(model_without, config.indegree_fraction)["w_background"]
     assert np.allclose(with_projections, without * factor)
+
+
+def _topography_sheet(n_side=20, per_voxel=3):
+    """Two areas, each an n_side x n_side grid of voxels with per_voxel cells; a cell's relative
+    position is its voxel's grid position scaled to unit spread."""
+    grid = np.stack(np.meshgrid(np.arange(n_side), np.arange(n_side), indexing="ij"), -1)
+    grid = grid.reshape(-1, 2).astype(float)
+    relative = (grid - grid.mean(0)) / grid.std(0)
+    n_vox = len(grid)
+    voxel_row = np.concatenate([np.repeat(np.arange(n_vox), per_voxel),
+                                n_vox + np.repeat(np.arange(n_vox), per_voxel)])
+    position = np.concatenate([relative, relative])[voxel_row % n_vox]
+    pre_ids = np.arange(n_vox * per_voxel)
+    post_ids = n_vox * per_voxel + np.arange(n_vox * per_voxel)
+    return pre_ids, post_ids, voxel_row, position
+
+
+def test_topographic_pairs_keep_in_degree_and_prefer_matching_positions():
+    pre_ids, post_ids, voxel_row, position = _topography_sheet()
+    p = 0.02
+    pre, post = cortical.topographic_pairs(pre_ids, post_ids, voxel_row, position, p, 0.5,
+                                           np.random.default_rng(7))
+    assert np.all(np.isin(pre, pre_ids)) and np.all(np.isin(post, post_ids))
+    expected = p * len(pre_ids) * len(post_ids)
+    assert abs(len(pre) - expected) < 5 * np.sqrt(expected)          # in-degree kept on average
+    indegree = np.bincount(post - post_ids[0], minlength=len(post_ids))
+    assert np.all(indegree.reshape(-1, 3).mean(axis=1) < 4 * p * len(pre_ids))   # no hot spots
+    connected = np.linalg.norm(position[pre] - position[post], axis=1)
+    rng = np.random.default_rng(0)
+    random_pairs = np.linalg.norm(position[rng.choice(pre_ids, 5000)]
+                                  - position[rng.choice(post_ids, 5000)], axis=1)
+    assert connected.max() <= 3 * 0.5 + 1e-9
+    assert connected.mean() < 0.5 * random_pairs.mean()
+    again = cortical.topographic_pairs(pre_ids, post_ids, voxel_row, position, p, 0.5,
+                                       np.random.default_rng(7))
+    assert np.array_equal(pre, again[0]) and np.array_equal(post, again[1])
+
+
+def test_topographic_probability_above_one_is_refused():
+    from brainmodel.errors import BrainmodelError
+    pre_ids, post_ids, voxel_row, position = _topography_sheet(n_side=10)
+    with pytest.raises(BrainmodelError, match="exceeds 1"):
+        cortical.topographic_pairs(pre_ids, post_ids, voxel_row, position, 0.9, 0.1,
+                                   np.random.default_rng(1))
