@@ -62,7 +62,7 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     population are sorted by voxel), voxel pairs within the cutoff plus the largest in-voxel
     tangential offset are found with a k-d tree over voxels. Every cell pair of a block stands
     for one uniform number u and is connected iff u < p(d) and d <= cutoff. Only the pairs with
-    u below the block's upper bound on p(d) are generated (``block_candidates``), so both the
+    u below the block's upper bound on p(d) are generated (``block_pairs``), so both the
     random numbers and the distances scale with the candidates, not with all pairs.
     """
     if p < 0 or p > 1:
@@ -70,27 +70,18 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     if p == 0 or len(pre_ids) == 0 or len(post_ids) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     cutoff = CUTOFF_SIGMAS * sigma_um
-    pre_vox, pre_start, pre_count = _voxel_groups(cells_voxel_row[pre_ids])
-    post_vox, post_start, post_count = _voxel_groups(cells_voxel_row[post_ids])
+    pre_vox, pre_start, pre_count = voxel_groups(cells_voxel_row[pre_ids])
+    post_vox, post_start, post_count = voxel_groups(cells_voxel_row[post_ids])
     pre_centre = _group_centres(surface_um[pre_ids], pre_start, pre_count)
     post_centre = _group_centres(surface_um[post_ids], post_start, post_count)
     spread = max(_group_spread(surface_um[pre_ids], pre_centre, pre_count),
                  _group_spread(surface_um[post_ids], post_centre, post_count))
-    neighbours = cKDTree(pre_centre).query_ball_point(post_centre, cutoff + 2 * spread,
-                                                      return_sorted=True)
-    counts = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(neighbours))
-    block_post = np.repeat(np.arange(len(post_vox)), counts)
-    block_pre = np.fromiter(itertools.chain.from_iterable(neighbours), dtype=np.int64,
-                            count=int(counts.sum()))
+    block_pre, block_post = neighbour_blocks(pre_centre, post_centre, cutoff + 2 * spread)
     gap = np.linalg.norm(post_centre[block_post] - pre_centre[block_pre], axis=1) - 2 * spread
     bound = p * np.exp(-np.maximum(gap, 0.0) ** 2 / (2.0 * sigma_um ** 2))
-    size = pre_count[block_pre] * post_count[block_post]
     out_pre, out_post = [], []
-    for chunk in candidate_chunks(size * bound):
-        block, q, u = block_candidates(size[chunk], bound[chunk], rng)
-        n_post = post_count[block_post[chunk]][block]
-        pre = pre_ids[pre_start[block_pre[chunk]][block] + q // n_post]
-        post = post_ids[post_start[block_post[chunk]][block] + q % n_post]
+    for pre, post, u in block_pairs(pre_ids, pre_start, pre_count, post_ids, post_start,
+                                    post_count, block_pre, block_post, bound, rng):
         dist = np.linalg.norm(surface_um[pre] - surface_um[post], axis=1)
         keep = ((u < p * np.exp(-dist ** 2 / (2.0 * sigma_um ** 2)))
                 & (dist <= cutoff) & (pre != post))
@@ -99,6 +90,32 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     if not out_pre:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     return np.concatenate(out_pre), np.concatenate(out_post)
+
+
+def neighbour_blocks(pre_points: np.ndarray, post_points: np.ndarray,
+                     radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """(pre group, post group) index pairs closer than radius, pre groups ascending per post."""
+    neighbours = cKDTree(pre_points).query_ball_point(post_points, radius, return_sorted=True)
+    counts = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(neighbours))
+    block_post = np.repeat(np.arange(len(post_points)), counts)
+    block_pre = np.fromiter(itertools.chain.from_iterable(neighbours), dtype=np.int64,
+                            count=int(counts.sum()))
+    return block_pre, block_post
+
+
+def block_pairs(pre_ids, pre_start, pre_count, post_ids, post_start, post_count, block_pre,
+                block_post, bound, rng):
+    """Candidate cell pairs of voxel blocks, chunk by chunk: yields (pre, post, u) arrays.
+
+    Block b pairs the pre cells ``pre_ids[pre_start[block_pre[b]]:][:pre_count[...]]`` with the
+    post cells of ``block_post[b]``; every pair stands for a uniform u, and the pairs with
+    u < bound[b] are returned with their u (``_block_candidates``)."""
+    size = pre_count[block_pre] * post_count[block_post]
+    for chunk in _candidate_chunks(size * bound):
+        block, q, u = _block_candidates(size[chunk], bound[chunk], rng)
+        n_post = post_count[block_post[chunk]][block]
+        yield (pre_ids[pre_start[block_pre[chunk]][block] + q // n_post],
+               post_ids[post_start[block_post[chunk]][block] + q % n_post], u)
 
 
 def bernoulli_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, p: float,
@@ -110,13 +127,13 @@ def bernoulli_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, p: float,
     size = len(pre_ids) * len(post_ids)
     if p == 0 or size == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    _, q, _ = block_candidates(np.array([size], np.int64), np.array([float(p)]), rng)
+    _, q, _ = _block_candidates(np.array([size], np.int64), np.array([float(p)]), rng)
     pre, post = pre_ids[q // len(post_ids)], post_ids[q % len(post_ids)]
     keep = pre != post
     return pre[keep], post[keep]
 
 
-def candidate_chunks(expected: np.ndarray):
+def _candidate_chunks(expected: np.ndarray):
     """Slices of consecutive blocks expecting about _CHUNK_CANDIDATES candidates each."""
     ends = np.cumsum(expected)
     first = 0
@@ -128,7 +145,7 @@ def candidate_chunks(expected: np.ndarray):
         first = last
 
 
-def block_candidates(size: np.ndarray, bound: np.ndarray, rng: np.random.Generator):
+def _block_candidates(size: np.ndarray, bound: np.ndarray, rng: np.random.Generator):
     """Pairs of each block whose uniform u falls below the block's bound b, without drawing a
     number per pair: (block, pair index in the block, u).
 
@@ -160,7 +177,7 @@ def block_candidates(size: np.ndarray, bound: np.ndarray, rng: np.random.Generat
     return block, q, bound[block] * rng.random(len(q))
 
 
-def _voxel_groups(voxel_rows: np.ndarray):
+def voxel_groups(voxel_rows: np.ndarray):
     """Runs of equal voxel rows in an id range sorted by voxel: (voxel, start, count)."""
     if np.any(np.diff(voxel_rows) < 0):
         raise BrainmodelError("cells of a population must be sorted by voxel")

@@ -120,18 +120,11 @@ def topographic_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, voxel_row: np.n
     share a position, so the draw is exact Bernoulli per voxel block."""
     pre_sorted = pre_ids[np.argsort(voxel_row[pre_ids], kind="stable")]
     post_sorted = post_ids[np.argsort(voxel_row[post_ids], kind="stable")]
-    _, pre_start, pre_count = np.unique(voxel_row[pre_sorted], return_index=True,
-                                        return_counts=True)
-    _, post_start, post_count = np.unique(voxel_row[post_sorted], return_index=True,
-                                          return_counts=True)
+    _, pre_start, pre_count = connectivity.voxel_groups(voxel_row[pre_sorted])
+    _, post_start, post_count = connectivity.voxel_groups(voxel_row[post_sorted])
     pre_pos = relative_position[pre_sorted[pre_start]]
     post_pos = relative_position[post_sorted[post_start]]
-    from scipy.spatial import cKDTree
-    lists = cKDTree(pre_pos).query_ball_point(post_pos, 3.0 * sigma, return_sorted=True)
-    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    block_post = np.repeat(np.arange(len(post_pos)), counts)
-    block_pre = np.concatenate([np.asarray(n, dtype=np.int64) for n in lists if len(n)]) \
-        if counts.sum() else np.empty(0, np.int64)
+    block_pre, block_post = connectivity.neighbour_blocks(pre_pos, post_pos, 3.0 * sigma)
     d2 = np.sum((pre_pos[block_pre] - post_pos[block_post]) ** 2, axis=1)
     kernel = np.exp(-d2 / (2.0 * sigma ** 2))
     mean_kernel = np.bincount(block_post, kernel * pre_count[block_pre],
@@ -140,15 +133,11 @@ def topographic_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, voxel_row: np.n
     if np.any(bound > 1.0):
         raise BrainmodelError(f"topographic probability {bound.max():.2f} exceeds 1; widen the "
                               f"kernel or lower the in-degree fraction")
-    size = pre_count[block_pre] * post_count[block_post]
-    out_pre, out_post = [], []
-    for chunk in connectivity.candidate_chunks(size * bound):
-        local, q, _ = connectivity.block_candidates(size[chunk], bound[chunk], rng)
-        n_post = post_count[block_post[chunk]][local]
-        out_pre.append(pre_sorted[pre_start[block_pre[chunk]][local] + q // n_post])
-        out_post.append(post_sorted[post_start[block_post[chunk]][local] + q % n_post])
-    if not out_pre:
+    parts = [(pre, post) for pre, post, _ in connectivity.block_pairs(
+        pre_sorted, pre_start, pre_count, post_sorted, post_start, post_count, block_pre,
+        block_post, bound, rng)]
+    if not parts:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    pre, post = np.concatenate(out_pre), np.concatenate(out_post)
+    pre, post = (np.concatenate(col) for col in zip(*parts))
     keep = pre != post
     return pre[keep], post[keep]
