@@ -26,7 +26,7 @@ def main():
     p.add_argument("--densities", default="0.05,0.2",
                    help="comma-separated density fractions (in-degree 0.05 above 0.05)")
     p.add_argument("--duration", type=float, default=1200.0)
-    p.add_argument("--cuda-cc", type=float, default=9.0)
+    p.add_argument("--cuda-cc", type=float, default=devices.DEFAULT_COMPUTE_CAPABILITY)
     args = p.parse_args()
     if not devices.gpu_present():
         sys.exit("gpu_check: no GPU here (nvidia-smi -L failed); run it on a GPU machine")

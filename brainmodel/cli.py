@@ -22,6 +22,7 @@ def _triple(kind):
 
 
 def parser() -> argparse.ArgumentParser:
+    from .config import RunConfig
     from .stimulus import StimulusConfig
     p = argparse.ArgumentParser(
         prog="brainmodel", description="Data-driven spiking model of the mouse brain (Brian2). "
@@ -32,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
                    help="runtime | cpp_standalone | cuda_standalone | genn")
     p.add_argument("--threads", type=int, default=0,
                    help="OpenMP threads for cpp_standalone (0: none; fastest on 2 cores)")
-    p.add_argument("--cuda-cc", type=float, default=9.0,
+    p.add_argument("--cuda-cc", type=float, default=RunConfig.compute_capability,
                    help="cuda_standalone: compute capability to compile for (9.0: H100/H200)")
     p.add_argument("--compile-only", action="store_true",
                    help="stop after code generation and compilation (e.g. a GPU build on a "

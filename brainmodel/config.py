@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .devices import DEFAULT_COMPUTE_CAPABILITY
 from .errors import BrainmodelError
 from .stimulus import StimulusConfig
 
@@ -23,7 +24,7 @@ class RunConfig:
     stimulus: StimulusConfig = field(default_factory=StimulusConfig)
     device: str = "cpp_standalone"
     threads: int = 0
-    compute_capability: float = 9.0        # cuda_standalone: GPU architecture to compile for
+    compute_capability: float = DEFAULT_COMPUTE_CAPABILITY  # cuda_standalone: GPU to compile for
     compile_only: bool = False              # stop after code generation and compilation
     output: Path | None = None
     data_dir: Path | None = None

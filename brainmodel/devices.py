@@ -77,8 +77,8 @@ def cuda_toolkit_root() -> Path:
                           "CUDA toolkit or set CUDA_PATH")
 
 
-def curand_dirs() -> tuple[Path, Path]:
-    """(include, lib) folders of the nvidia-curand wheel."""
+def curand_files() -> tuple[Path, Path]:
+    """(include folder, shared library) of the nvidia-curand wheel."""
     try:
         import nvidia
     except ImportError:
@@ -86,8 +86,9 @@ def curand_dirs() -> tuple[Path, Path]:
                               "(pip install -e '.[cuda]', which brings nvidia-curand)") from None
     for root in map(Path, nvidia.__path__):
         for sub in sorted(root.glob("cu*")) + [root / "curand"]:
-            if (sub / "include" / "curand.h").exists() and list((sub / "lib").glob("libcurand.so*")):
-                return sub / "include", sub / "lib"
+            libraries = sorted((sub / "lib").glob("libcurand.so*"))
+            if (sub / "include" / "curand.h").exists() and libraries:
+                return sub / "include", libraries[0]
     raise BrainmodelError("cuRAND headers/library not found in the nvidia-curand wheel")
 
 
@@ -99,12 +100,13 @@ def _configure_cuda(build_dir: Path, compute_capability: float) -> None:
                               "(pip install -e '.[cuda]')") from None
     import brian2 as b2
 
-    include, lib = curand_dirs()
+    include, library = curand_files()
+    lib = library.parent
     link_dir = build_dir / "curand_link"
     link_dir.mkdir(parents=True, exist_ok=True)
     link = link_dir / "libcurand.so"
     if not link.exists():
-        link.symlink_to(sorted(lib.glob("libcurand.so*"))[0])
+        link.symlink_to(library)
     backend = b2.prefs.devices.cuda_standalone.cuda_backend
     backend.detect_gpus = False
     backend.gpu_id = 0

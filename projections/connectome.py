@@ -31,12 +31,29 @@ from pathlib import Path
 
 import numpy as np
 
+from brainmodel import data
 from brainmodel.errors import BrainmodelError
 
-KNOX_FILE = "knox2019_homogeneous_model/homogeneous-standard-model.csv"
-OH_FILES = {"ipsi": "oh2014_linear_model/W_ipsi.csv", "contra": "oh2014_linear_model/W_contra.csv"}
-OH_PVALUE_FILES = {"ipsi": "oh2014_linear_model/PValue_ipsi.csv",
-                   "contra": "oh2014_linear_model/PValue_contra.csv"}
+
+def _shared_file(relpath: str, sha256: str) -> data.DataFile:
+    return data.DataFile(relpath, sha256, "it comes with the shared data folder (see its "
+                                          "PROVENANCE.md for the original source)")
+
+
+# sha256 as listed in each folder's PROVENANCE.md
+KNOX_FILE = _shared_file("knox2019_homogeneous_model/homogeneous-standard-model.csv",
+                         "cd423c91dcd443a041fc4f7c9d9b7518fec896045e74a66182559554b76403bb")
+OH_FILES = {
+    "ipsi": _shared_file("oh2014_linear_model/W_ipsi.csv",
+                         "78b14874017b69feae798691d09c87dcfc7ed7054a84a054874b9104cc564312"),
+    "contra": _shared_file("oh2014_linear_model/W_contra.csv",
+                           "4faa8a93b17e559ef1e73738d3f01b32537475a80b7c406d45c7b584b792ac5a")}
+OH_PVALUE_FILES = {
+    "ipsi": _shared_file("oh2014_linear_model/PValue_ipsi.csv",
+                         "8cfc4af6539cd31b909afa6f0efa6b6ca8cc3dc853465f47c5eb60858f734161"),
+    "contra": _shared_file("oh2014_linear_model/PValue_contra.csv",
+                           "64b733c99fb459d8fb8ab167290a36de91bdc8c4e59ec7b0f20271406040aac5")}
+
 # The strongest credible weights of the Knox homogeneous fit are ~20 (CA3 -> CA1 20.5, LGd ->
 # VISp 21.1); ill-conditioned tiny sources reach 1e2-1e5 (SFO, SO, FC, DEC, ECU, NTB, ICB, SH,
 # RPA, SG, DCO, x, VI are dropped; the 95th percentile of the row maxima is 78).
@@ -71,31 +88,23 @@ class RegionalConnectome:
         return dict(zip(self.sources, column.tolist()))
 
     def _row(self, acronym: str) -> int:
-        try:
-            return self.sources.index(acronym)
-        except ValueError:
-            raise BrainmodelError(f"{acronym!r} is not a source region of the {self.name} "
-                                  f"connectome") from None
+        return _position(self.sources, acronym, "source", self.name)
 
     def _column(self, acronym: str) -> int:
-        try:
-            return self.targets.index(acronym)
-        except ValueError:
-            raise BrainmodelError(f"{acronym!r} is not a target region of the {self.name} "
-                                  f"connectome") from None
+        return _position(self.targets, acronym, "target", self.name)
 
 
-def _require(data_dir: Path, relpath: str) -> Path:
-    path = Path(data_dir) / relpath
-    if not path.is_file():
-        raise BrainmodelError(f"missing connectome file {path}: it comes with the shared data "
-                              f"folder (see its PROVENANCE.md for the original source)")
-    return path
+def _position(labels: tuple[str, ...], acronym: str, role: str, name: str) -> int:
+    try:
+        return labels.index(acronym)
+    except ValueError:
+        raise BrainmodelError(f"{acronym!r} is not a {role} region of the {name} "
+                              f"connectome") from None
 
 
 def load_knox_homogeneous(data_dir: Path, ontology) -> RegionalConnectome:
     """Knox 2019 homogeneous model, ill-conditioned sources dropped (see module docstring)."""
-    with _require(data_dir, KNOX_FILE).open(newline="") as handle:
+    with data.require(data_dir, KNOX_FILE).open(newline="") as handle:
         rows = list(csv.reader(handle))
     sides, target_ids = rows[0][1:], [int(t) for t in rows[1][1:]]
     source_ids = [int(r[0]) for r in rows[2:]]
@@ -129,10 +138,10 @@ def load_oh2014(data_dir: Path, max_pvalue: float | None = None) -> RegionalConn
     """Oh et al. 2014 linear model; weights with p >= max_pvalue set to 0 when it is given."""
     matrices, labels = {}, None
     for side in SIDES:
-        rows, columns, weights = _read_labelled_matrix(_require(data_dir, OH_FILES[side]))
+        rows, columns, weights = _read_labelled_matrix(data.require(data_dir, OH_FILES[side]))
         if max_pvalue is not None:
             p_rows, p_columns, pvalues = _read_labelled_matrix(
-                _require(data_dir, OH_PVALUE_FILES[side]))
+                data.require(data_dir, OH_PVALUE_FILES[side]))
             if (p_rows, p_columns) != (rows, columns):
                 raise BrainmodelError(f"Oh 2014 p-values and weights ({side}) have different labels")
             weights = np.where(pvalues < max_pvalue, weights, 0.0)
