@@ -70,12 +70,34 @@ def spike_phases(spike_times_ms: np.ndarray, phase: np.ndarray, start_ms: float,
 
 
 def circular_stats(phases: np.ndarray) -> dict:
-    """Circular mean (rad, in (-pi, pi]) and vector strength (resultant length) of phases."""
+    """Circular mean (rad, in (-pi, pi]), vector strength (resultant length) and the standard
+    error of the mean direction, sqrt((1 - rho2) / (2 n R^2)) with rho2 the resultant length of
+    the doubled angles (Fisher 1993, Statistical Analysis of Circular Data, eq. 4.21). Spikes of
+    one cell or one cycle are not independent, so read the error as a lower bound."""
+    phases = np.asarray(phases)
     if len(phases) == 0:
-        return {"mean_phase_rad": float("nan"), "vector_strength": float("nan"), "n_spikes": 0}
-    resultant = np.mean(np.exp(1j * np.asarray(phases)))
-    return {"mean_phase_rad": float(np.angle(resultant)),
-            "vector_strength": float(np.abs(resultant)), "n_spikes": int(len(phases))}
+        return {"mean_phase_rad": float("nan"), "vector_strength": float("nan"),
+                "standard_error_rad": float("nan"), "n_spikes": 0}
+    resultant = np.mean(np.exp(1j * phases))
+    length = float(np.abs(resultant))
+    rho2 = float(np.abs(np.mean(np.exp(2j * phases))))
+    error = (np.sqrt(max(1.0 - rho2, 0.0) / (2 * len(phases))) / length if length > 0
+             else float("inf"))
+    return {"mean_phase_rad": float(np.angle(resultant)), "vector_strength": length,
+            "standard_error_rad": float(error), "n_spikes": int(len(phases))}
+
+
+def weighted_slope(x: np.ndarray, y: np.ndarray, y_error: np.ndarray) -> tuple[float, float]:
+    """Least-squares slope of y on x with weights 1/y_error^2, and its standard error."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    w = 1.0 / np.asarray(y_error, float) ** 2
+    if len(x) < 2 or not np.all(np.isfinite(w)):
+        return float("nan"), float("nan")
+    x_mean = np.sum(w * x) / np.sum(w)
+    sxx = np.sum(w * (x - x_mean) ** 2)
+    if sxx <= 0:
+        return float("nan"), float("nan")
+    return float(np.sum(w * (x - x_mean) * y) / sxx), float(1.0 / np.sqrt(sxx))
 
 
 def phase_difference(a: float, b: float) -> float:

@@ -40,14 +40,14 @@ def parser() -> argparse.ArgumentParser:
                         "machine without a GPU); writes config, cells and timings only")
     p.add_argument("--regions", default="MOp", help="comma-separated isocortical area acronyms")
     p.add_argument("--hemisphere", default="left", help="left | right | both")
-    p.add_argument("--density", type=float, default=0.05,
+    p.add_argument("--density", type=float, default=RunConfig.density,
                    help="fraction of the biological cell density, in (0, 1]")
     p.add_argument("--indegree", type=float, default=None,
                    help="fraction of the full in-degree (default: = --density); weights are "
                         "divided by it")
-    p.add_argument("--duration", type=float, default=1200.0, help="biological time (ms)")
-    p.add_argument("--dt", type=float, default=0.1, help="integration step (ms)")
-    p.add_argument("--seed", type=int, default=1, help="master seed (placement, connectivity, "
+    p.add_argument("--duration", type=float, default=RunConfig.duration_ms, help="biological time (ms)")
+    p.add_argument("--dt", type=float, default=RunConfig.dt_ms, help="integration step (ms)")
+    p.add_argument("--seed", type=int, default=RunConfig.seed, help="master seed (placement, connectivity, "
                    "initial state and simulation seeds derive from it)")
     p.add_argument("--stim-layer", default="L2/3", help="layer whose cells get the DC")
     p.add_argument("--stim-voxel", type=_triple(int), default=None, metavar="I,J,K",
@@ -58,7 +58,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--stim-offset", type=float, default=None, help="DC offset (ms; default: end)")
     p.add_argument("--stim-amplitude", type=float, default=StimulusConfig.amplitude_mv,
                    help="DC amplitude in the Izhikevich model's units (mV/ms, written mV)")
-    p.add_argument("--analysis-start", type=float, default=300.0,
+    p.add_argument("--analysis-start", type=float, default=RunConfig.analysis_start_ms,
                    help="analysis window start (ms), after the onset transient")
     p.add_argument("--output", type=Path, default=None,
                    help="output folder (default: output/<experiment>-seed<seed>)")

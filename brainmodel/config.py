@@ -18,7 +18,7 @@ class RunConfig:
     hemisphere: str = "left"
     density: float = 0.05                   # fraction of the biological cell density
     indegree: float | None = None           # fraction of the full in-degree; None: = density
-    duration_ms: float = 1200.0
+    duration_ms: float = 2200.0
     dt_ms: float = 0.1
     seed: int = 1
     stimulus: StimulusConfig = field(default_factory=StimulusConfig)

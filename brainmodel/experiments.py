@@ -178,7 +178,10 @@ def summarise(model, config, node_ids, times_ms) -> dict:
             stats = analysis.circular_stats(analysis.spike_phases(times_ms[window], phase, start))
             stats["mean_phase_deg"] = float(np.degrees(stats["mean_phase_rad"]))
             phases.setdefault(layer, {})[cell_type] = stats
-        checks = phase_checks(phases)
+        depth = model.voxels.depth[cells.voxel_row]
+        layer_depth = {layer: float(depth[column & (cells.layer == layer)].mean())
+                       for layer in phases}
+        checks = phase_checks(phases, layer_depth)
     return {"experiment": config.experiment,
             "stimulus": {"layer": stim.layer, "voxel_ijk": list(stim.voxel_ijk),
                          "onset_ms": stim.onset_ms, "offset_ms": stim.offset_ms,
@@ -207,8 +210,16 @@ def _rate(times, n_cells, start, stop) -> float:
     return float(count / n_cells / ((stop - start) / 1000.0))
 
 
-def phase_checks(phases: dict) -> dict:
-    """The reference study's phase relations, evaluated on the measured mean phases."""
+def phase_checks(phases: dict, layer_depth: dict) -> dict:
+    """The reference study's phase relations, evaluated on the measured mean phases.
+
+    Depth order: for each type, the mean phase of every layer relative to L2/3 (wrapped into
+    +-180 deg) and the weighted least-squares slope of that lag against the layer's mean relative
+    depth (weights from the circular standard errors). "Later with depth" for E cells means every
+    deeper layer lags L2/3 and the slope is more than two standard errors above zero; whether the
+    three deep layers are also in strict order is reported separately (their lags differ by less
+    than the phase noise of one run, see the README).
+    """
     quarter = np.pi / 2
     per_layer = {}
     for layer, by_type in phases.items():
@@ -222,14 +233,33 @@ def phase_checks(phases: dict) -> dict:
             entry["LTS_later_than_E_FS"] = bool(analysis.phase_difference(
                 by_type["LTS"]["mean_phase_rad"], ef) > 0)
         per_layer[layer] = entry
-    ordered = [layer for layer in ("L2/3", "L4", "L5A", "L5B", "L6")
-               if layer in phases and "E" in phases[layer]]
-    lags = [analysis.phase_difference(phases[la]["E"]["mean_phase_rad"],
-                                      phases[ordered[0]]["E"]["mean_phase_rad"]) for la in ordered]
-    return {"per_layer": per_layer,
-            "E_phase_lag_vs_L2/3_deg": {la: float(np.degrees(g)) for la, g in zip(ordered, lags)},
-            "E_phases_later_with_depth": bool(len(lags) > 1 and np.all(np.diff(lags) >= 0)
-                                              and lags[-1] > 0)}
+    depth_order = {}
+    for cell_type in ("E", "FS", "LTS"):
+        ordered = [layer for layer in ("L2/3", "L4", "L5A", "L5B", "L6")
+                   if cell_type in phases.get(layer, {})
+                   and phases[layer][cell_type]["n_spikes"] > 1]
+        if len(ordered) < 2:
+            continue
+        top = phases[ordered[0]][cell_type]["mean_phase_rad"]
+        lags = np.array([analysis.phase_difference(phases[la][cell_type]["mean_phase_rad"], top)
+                         for la in ordered])
+        errors = np.array([phases[la][cell_type]["standard_error_rad"] for la in ordered])
+        slope, slope_error = analysis.weighted_slope(
+            [layer_depth[la] for la in ordered], lags, errors)
+        depth_order[cell_type] = {
+            "layers": ordered,
+            "lag_vs_top_deg": {la: float(np.degrees(g)) for la, g in zip(ordered, lags)},
+            "lag_error_deg": {la: float(np.degrees(e)) for la, e in zip(ordered, errors)},
+            "slope_deg_per_relative_depth": float(np.degrees(slope)),
+            "slope_error_deg": float(np.degrees(slope_error)),
+            "deeper_layers_all_later": bool(np.all(lags[1:] > 0)),
+            "strict_layer_order": bool(np.all(np.diff(lags) > 0))}
+    e_order = depth_order.get("E", {})
+    later = bool(e_order and e_order["deeper_layers_all_later"]
+                 and e_order["slope_deg_per_relative_depth"] > 2 * e_order["slope_error_deg"])
+    return {"per_layer": per_layer, "depth_order": depth_order,
+            "E_phase_lag_vs_L2/3_deg": e_order.get("lag_vs_top_deg", {}),
+            "E_phases_later_with_depth": later}
 
 
 def _headline(summary, timings) -> str:

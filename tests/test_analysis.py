@@ -1,6 +1,8 @@
 import numpy as np
+import pytest
 
 from brainmodel import analysis
+from brainmodel.experiments import phase_checks
 
 
 def _modulated_spikes(freq, n_cells, duration_ms, lag_ms=0.0, seed=0):
@@ -55,3 +57,52 @@ def test_coherence_is_high_only_at_the_shared_rhythm():
     at_40 = coh[np.argmin(np.abs(freqs - 40))]
     elsewhere = coh[(freqs > 60) & (freqs < 200)]
     assert at_40 > 0.8 and np.median(elsewhere) < 0.2
+
+
+def test_circular_standard_error_matches_the_spread_of_means():
+    # von Mises samples: the standard error must predict how much the sample mean varies
+    rng = np.random.default_rng(5)
+    means = [analysis.circular_stats(rng.vonmises(0.3, 2.0, 400)) for _ in range(300)]
+    spread = np.std([m["mean_phase_rad"] for m in means])
+    predicted = np.mean([m["standard_error_rad"] for m in means])
+    assert abs(predicted / spread - 1) < 0.15
+    assert np.isnan(analysis.circular_stats(np.array([]))["standard_error_rad"])
+
+
+def test_weighted_slope_recovers_a_line_and_ignores_noisy_points():
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    slope, error = analysis.weighted_slope(x, 2 * x + 1, np.full(4, 0.1))
+    assert abs(slope - 2) < 1e-12 and error > 0
+    # an outlier with a huge error barely moves the slope
+    y = np.array([1.0, 3.0, 5.0, -50.0])
+    assert abs(analysis.weighted_slope(x, y, np.array([0.1, 0.1, 0.1, 1e3]))[0] - 2) < 1e-3
+    assert np.isnan(analysis.weighted_slope([1.0], [1.0], [0.1])[0])
+
+
+def _phases(e_lags_deg, error_deg=3.0):
+    out = {}
+    for layer, lag in e_lags_deg.items():
+        entry = lambda deg: {"mean_phase_rad": np.radians(deg), "n_spikes": 500,
+                             "standard_error_rad": np.radians(error_deg)}
+        out[layer] = {"E": entry(lag), "FS": entry(lag + 30), "LTS": entry(lag + 100)}
+    return out
+
+
+DEPTHS = {"L2/3": 0.25, "L5A": 0.5, "L5B": 0.65, "L6": 0.85}
+
+
+def test_phase_checks_depth_order():
+    later = phase_checks(_phases({"L2/3": -20, "L5A": 5, "L5B": 0, "L6": 30}), DEPTHS)
+    assert later["E_phases_later_with_depth"]               # trend holds, 5A/5B swap is noise
+    assert not later["depth_order"]["E"]["strict_layer_order"]
+    assert later["depth_order"]["E"]["lag_vs_top_deg"]["L6"] == pytest.approx(50.0)
+    assert later["per_layer"]["L5A"] == {"E_FS_within_quarter_cycle": True,
+                                         "LTS_later_than_E_FS": True}
+    # one deep layer ahead of L2/3, or a slope within the noise: not "later with depth"
+    assert not phase_checks(_phases({"L2/3": 0, "L5A": -5, "L5B": 20, "L6": 30}),
+                            DEPTHS)["E_phases_later_with_depth"]
+    assert not phase_checks(_phases({"L2/3": 0, "L5A": 3, "L5B": 1, "L6": 2}, error_deg=10),
+                            DEPTHS)["E_phases_later_with_depth"]
+    # wrap-around: 170 -> -170 deg is 20 deg later, not 340 earlier
+    wrapped = phase_checks(_phases({"L2/3": 170, "L6": -170}), DEPTHS)
+    assert wrapped["depth_order"]["E"]["lag_vs_top_deg"]["L6"] == pytest.approx(20.0)
