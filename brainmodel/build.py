@@ -7,7 +7,7 @@ Phases are separate functions so each can be tested alone:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,11 @@ class Model:
     stimulus: object
     timings: dict
     background_factor: np.ndarray | None = None   # per cell; long-range inputs replace background
+    area_group: dict = field(default_factory=dict)  # modelled area -> requested region
+
+    def group_of_cells(self) -> np.ndarray:
+        """The requested region (e.g. SSp) of each cell, whose area may be a part (SSp-ul)."""
+        return np.array([self.area_group.get(a, a) for a in self.cells.region], dtype=object)
 
 
 def derive_seeds(seed: int) -> dict[str, int]:
@@ -43,9 +48,11 @@ def build_model(config, spec, annotation, ontology, kim, progress=print) -> Mode
     timings = {}
     seeds = derive_seeds(config.seed)
     start = time.perf_counter()
-    voxels = atlas_mod.select_regions(annotation, ontology, config.regions, config.hemisphere)
+    area_group, knox = resolve_areas(config, ontology)
+    voxels = atlas_mod.select_regions(annotation, ontology, list(area_group), config.hemisphere)
     timings["atlas_s"] = time.perf_counter() - start
-    stim = stimulus_mod.resolve(config.stimulus, voxels, config.duration_ms)
+    stim = stimulus_mod.resolve(config.stimulus, voxels, config.duration_ms,
+                                _default_stimulus_region(config, area_group, voxels))
     progress(f"atlas: {len(voxels)} voxels of {','.join(config.regions)} ({config.hemisphere})")
 
     start = time.perf_counter()
@@ -64,16 +71,50 @@ def build_model(config, spec, annotation, ontology, kim, progress=print) -> Mode
     n_syn = sum(len(e) for e in edges)
     progress(f"connectivity: {n_syn} synapses ({n_syn / max(len(cells), 1):.0f} per cell) in "
              f"{timings['connectivity_s']:.1f} s")
-    edges, background_factor = _add_long_range(config, spec, cells, edges, ontology, annotation,
-                                                seeds["projections"], progress)
+    edges, background_factor = _add_long_range(config, spec, cells, edges, knox, area_group,
+                                                ontology, annotation, seeds["projections"],
+                                                progress)
     stimulated = stimulus_mod.stimulated_cells(stim, cells)
     if not stimulated.any():
         raise BrainmodelError(f"the stimulus voxel {stim.voxel_ijk} holds no {stim.layer} cells "
                               f"at density {config.density}; raise --density or pick another voxel")
-    return Model(spec, voxels, cells, tuple(edges), stimulated, stim, timings, background_factor)
+    return Model(spec, voxels, cells, tuple(edges), stimulated, stim, timings, background_factor,
+                 area_group)
 
 
-def _add_long_range(config, spec, cells, edges, ontology, annotation, seed, progress):
+def _default_stimulus_region(config, area_group, voxels) -> np.ndarray:
+    """Voxels of the stimulus region (default: the first requested region) in the left
+    hemisphere (right when only the right one is modelled)."""
+    name = config.stimulus.region or config.regions[0]
+    areas = [a for a, g in area_group.items() if name in (a, g)]
+    if not areas:
+        raise BrainmodelError(f"stimulus region {name!r} is not among the modelled areas "
+                              f"({', '.join(area_group)})")
+    side = "right" if config.hemisphere == "right" else "left"
+    return np.isin(voxels.region, areas) & (voxels.hemisphere == side)
+
+
+def resolve_areas(config, ontology):
+    """The modelled areas ({area: requested region}) and the connectome that defines them.
+
+    One area with only layers below it in one hemisphere (the default MOp) needs no connectome
+    (returns None for it); any other selection is expanded to the Knox 2019 source areas
+    (``projections.connectome.expand_areas``), which also load for the long-range projections."""
+    only = config.regions[0]
+    children = ontology.children[ontology.get(only).id]
+    if (len(config.regions) == 1 and config.hemisphere != "both"
+            and all(not ontology.children[c] for c in children)):
+        return {only: only}, None
+    from projections import connectome as connectome_mod
+
+    from . import data
+
+    knox = connectome_mod.load_knox_homogeneous(data.resolve_data_dir(config.data_dir), ontology)
+    return connectome_mod.expand_areas(config.regions, ontology, knox), knox
+
+
+def _add_long_range(config, spec, cells, edges, knox, area_group, ontology, annotation, seed,
+                    progress):
     """Cortico-cortical projections when the model has more than one area or hemisphere; they
     join the AMPA edge table. Returns (edges, per-cell background factor or None)."""
     if len(set(zip(cells.region, cells.hemisphere))) < 2:
@@ -87,13 +128,15 @@ def _add_long_range(config, spec, cells, edges, ontology, annotation, seed, prog
     from . import flatmap
 
     data_dir = data.resolve_data_dir(config.data_dir)
-    knox = connectome_mod.load_knox_homogeneous(data_dir, ontology)
     volumes = connectome_mod.region_volumes(annotation, ontology, knox.sources)
-    shape = annotation.volume.shape
-    flat = flatmap.cell_flat_coordinates(flatmap.voxel_flat_coordinates(data_dir, shape),
-                                         cells.voxel_index, shape)
-    groups = np.char.add(cells.region.astype(str), cells.hemisphere.astype(str))
-    relative = flatmap.relative_positions(flat, groups, cells.hemisphere)
+    relative = None
+    if config.topography:
+        shape = annotation.volume.shape
+        flat = flatmap.cell_flat_coordinates(flatmap.voxel_flat_coordinates(data_dir, shape),
+                                             cells.voxel_index, shape)
+        requested = np.array([area_group.get(a, a) for a in cells.region], dtype=str)
+        groups = np.char.add(requested, cells.hemisphere.astype(str))
+        relative = flatmap.relative_positions(flat, groups, cells.hemisphere)
     pre, post, weight, delay, factor = cortical.long_range_edges(
         cells, spec, knox, volumes, config.density, config.indegree_fraction, seed, relative)
     merged = []

@@ -22,13 +22,16 @@ def _triple(kind):
 
 
 def parser() -> argparse.ArgumentParser:
-    from .config import RunConfig
+    from .config import EXPERIMENTS, RunConfig
     from .stimulus import StimulusConfig
     p = argparse.ArgumentParser(
         prog="brainmodel", description="Data-driven spiking model of the mouse brain (Brian2). "
         "With no options: the m1-gamma experiment on cpp_standalone. `fetch` downloads the "
         "Allen atlas files.", formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--experiment", default="m1-gamma", help="experiment to run (m1-gamma)")
+    p.add_argument("--experiment", default="m1-gamma",
+                   help="named experiment; it sets the defaults of --regions, --hemisphere, "
+                        "--density, --duration and --stim-region: " + "; ".join(
+                            f"{name}: {e.description}" for name, e in EXPERIMENTS.items()))
     p.add_argument("--device", default="cpp_standalone",
                    help="runtime | cpp_standalone | cuda_standalone | genn")
     p.add_argument("--threads", type=int, default=0,
@@ -38,18 +41,35 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--compile-only", action="store_true",
                    help="stop after code generation and compilation (e.g. a GPU build on a "
                         "machine without a GPU); writes config, cells and timings only")
-    p.add_argument("--regions", default="MOp", help="comma-separated isocortical area acronyms")
-    p.add_argument("--hemisphere", default="left", help="left | right | both")
-    p.add_argument("--density", type=float, default=RunConfig.density,
-                   help="fraction of the biological cell density, in (0, 1]")
+    p.add_argument("--regions", default=None,
+                   help="comma-separated isocortical acronyms: areas (MOp) or larger structures "
+                        "(SSp, Isocortex), which stand for their Knox 2019 areas (default: the "
+                        "experiment's; m1-gamma: MOp)")
+    p.add_argument("--hemisphere", default=None,
+                   help="left | right | both (default: the experiment's; m1-gamma: left)")
+    p.add_argument("--density", type=float, default=None,
+                   help=f"fraction of the biological cell density, in (0, 1] (default: the "
+                        f"experiment's; m1-gamma: {RunConfig.density})")
     p.add_argument("--indegree", type=float, default=None,
                    help="fraction of the full in-degree (default: = --density); weights are "
                         "divided by it")
-    p.add_argument("--duration", type=float, default=RunConfig.duration_ms, help="biological time (ms)")
+    p.add_argument("--duration", type=float, default=None,
+                   help=f"biological time in ms (default: the experiment's; m1-gamma: "
+                        f"{RunConfig.duration_ms:g})")
     p.add_argument("--dt", type=float, default=RunConfig.dt_ms, help="integration step (ms)")
     p.add_argument("--seed", type=int, default=RunConfig.seed, help="master seed (placement, connectivity, "
                    "initial state and simulation seeds derive from it)")
+    p.add_argument("--no-topography", dest="topography", action="store_false", default=None,
+                   help="long-range projections without the flatmap kernel (homogeneous pairs; "
+                        "the default of bihemispheric-cortex)")
     p.add_argument("--stim-layer", default="L2/3", help="layer whose cells get the DC")
+    p.add_argument("--stim-radius", type=float, default=None,
+                   help="stimulate the layer's cells within this tangential distance (um) of "
+                        "the voxel instead of the voxel alone (default: the experiment's; 0 for "
+                        "m1-gamma, 300 for topography)")
+    p.add_argument("--stim-region", default=None,
+                   help="area or region whose layer centre is the default stimulus voxel "
+                        "(default: the experiment's, else the first of --regions)")
     p.add_argument("--stim-voxel", type=_triple(int), default=None, metavar="I,J,K",
                    help="stimulated voxel index (AP,DV,ML); default: centre of the layer")
     p.add_argument("--stim-coord", type=_triple(float), default=None, metavar="X,Y,Z",
@@ -71,19 +91,23 @@ def parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args):
-    from .config import RunConfig
-    from .stimulus import StimulusConfig
+    """RunConfig from parsed arguments: the experiment's defaults, then every option given."""
+    from .config import configure
 
-    return RunConfig(
-        experiment=args.experiment, regions=tuple(r for r in args.regions.split(",") if r),
-        hemisphere=args.hemisphere, density=args.density, indegree=args.indegree,
-        duration_ms=args.duration, dt_ms=args.dt, seed=args.seed,
-        stimulus=StimulusConfig(layer=args.stim_layer, voxel=args.stim_voxel,
-                                coordinate_um=args.stim_coord, onset_ms=args.stim_onset,
-                                offset_ms=args.stim_offset, amplitude_mv=args.stim_amplitude),
-        device=args.device, threads=args.threads, compute_capability=args.cuda_cc,
-        compile_only=args.compile_only, output=args.output, data_dir=args.data_dir,
-        analysis_start_ms=args.analysis_start)
+    overrides = dict(
+        regions=tuple(r for r in args.regions.split(",") if r) if args.regions else None,
+        hemisphere=args.hemisphere, density=args.density, duration_ms=args.duration,
+        topography=args.topography)
+    stimulus = dict(layer=args.stim_layer, voxel=args.stim_voxel, coordinate_um=args.stim_coord,
+                    onset_ms=args.stim_onset, offset_ms=args.stim_offset,
+                    amplitude_mv=args.stim_amplitude, region=args.stim_region,
+                    radius_um=args.stim_radius)
+    return configure(
+        args.experiment, stimulus={k: v for k, v in stimulus.items() if v is not None},
+        **{k: v for k, v in overrides.items() if v is not None},
+        indegree=args.indegree, dt_ms=args.dt, seed=args.seed, device=args.device,
+        threads=args.threads, compute_capability=args.cuda_cc, compile_only=args.compile_only,
+        output=args.output, data_dir=args.data_dir, analysis_start_ms=args.analysis_start)
 
 
 def main(argv=None) -> int:

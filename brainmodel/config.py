@@ -28,6 +28,7 @@ class RunConfig:
     compile_only: bool = False              # stop after code generation and compilation
     output: Path | None = None
     data_dir: Path | None = None
+    topography: bool = True                 # long-range projections with the flatmap kernel
     column_radius_um: float = 300.0         # analysis: the stimulated column around the voxel
     analysis_start_ms: float = 300.0        # analysis window starts here (after onset transient)
 
@@ -49,6 +50,8 @@ class RunConfig:
             raise BrainmodelError(f"--indegree must be in (0, 1], not {self.indegree}")
         positive_finite("--duration (ms)", self.duration_ms)
         positive_finite("--dt (ms)", self.dt_ms)
+        if not (math.isfinite(self.stimulus.radius_um) and self.stimulus.radius_um >= 0):
+            raise BrainmodelError(f"--stim-radius must be >= 0 um, not {self.stimulus.radius_um}")
         if self.stimulus.amplitude_mv < 0:
             raise BrainmodelError("stimulus amplitude must be >= 0")
         if self.stimulus.onset_ms >= self.duration_ms:
@@ -67,3 +70,38 @@ class RunConfig:
         out = dataclasses.asdict(self)
         out["indegree_fraction"] = self.indegree_fraction
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    description: str
+    defaults: dict                      # RunConfig fields (stimulus fields under "stimulus")
+    required_regions: tuple[str, ...] = ()
+
+
+EXPERIMENTS = {
+    "m1-gamma": Experiment("left MOp, DC stimulation of L2/3 in one voxel", {}),
+    "topography": Experiment(
+        "left MOp + MOs + SSp + SSs, three DC sites along the rostro-caudal axis of MOp",
+        {"regions": ("MOp", "MOs", "SSp", "SSs"), "duration_ms": 1000.0,
+         "stimulus": {"radius_um": 300.0}},
+        required_regions=("MOp",)),
+    "bihemispheric-cortex": Experiment(
+        "whole isocortex, both hemispheres, callosal projections, DC in left MOp L2/3",
+        # homogeneous long-range pairs: the topographic kernel's voxel-block enumeration grows
+        # with the square of the voxel count (about 1e10 blocks for the whole isocortex)
+        {"regions": ("Isocortex",), "hemisphere": "both", "density": 0.02, "duration_ms": 1000.0,
+         "topography": False, "stimulus": {"region": "MOp"}}),
+}
+
+
+def configure(experiment: str = "m1-gamma", stimulus: dict | None = None, **overrides):
+    """The RunConfig of a named experiment: its defaults, then ``overrides`` (RunConfig fields)
+    and ``stimulus`` (StimulusConfig fields)."""
+    if experiment not in EXPERIMENTS:
+        raise BrainmodelError(f"unknown experiment {experiment!r}; available: "
+                              f"{', '.join(EXPERIMENTS)}")
+    defaults = dict(EXPERIMENTS[experiment].defaults)
+    stimulus_fields = {**defaults.pop("stimulus", {}), **(stimulus or {})}
+    return RunConfig(**{**defaults, **overrides, "experiment": experiment,
+                        "stimulus": StimulusConfig(**stimulus_fields)})

@@ -132,19 +132,35 @@ def gpu_present() -> bool:
 
 
 def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0,
-                progress=print, compile_only: bool = False) -> None:
+                progress=print, compile_only: bool = False, variants=None,
+                collect=lambda: None) -> list:
     """Run (runtime) or record, generate, compile and run (standalone devices); fills
-    run.timings. compile_only stops after compilation (a GPU build on a machine without one)."""
+    run.timings. compile_only stops after compilation (a GPU build on a machine without one).
+
+    ``variants``: a list of {variable: values} (e.g. ``{group.stim_mask: mask}``), one run each
+    of the same network from the same initial state: standalone devices compile once and pass
+    the values as run_args; runtime restores the stored network. ``collect()`` is called after
+    every run and its results are returned in order (one run, ``[collect()]``, without variants).
+    """
     import brian2 as b2
 
     report = "text" if progress else None
+    period = report_period_s * b2.second
+    variants = variants if variants is not None else [{}]
+    results, run_s = [], 0.0
     if run.name == "runtime":
-        start = time.perf_counter()
-        network.run(duration, report=report, report_period=report_period_s * b2.second)
-        run.timings["run_s"] = time.perf_counter() - start
-        run.timings["codegen_compile_s"] = 0.0
-        return
-    network.run(duration, report=report, report_period=report_period_s * b2.second)
+        network.store("initial")
+        for values in variants:
+            network.restore("initial")
+            for variable, value in values.items():
+                variable[:] = value
+            start = time.perf_counter()
+            network.run(duration, report=report, report_period=period)
+            run_s += time.perf_counter() - start
+            results.append(collect())
+        run.timings.update(run_s=run_s, codegen_compile_s=0.0)
+        return results
+    network.run(duration, report=report, report_period=period)
     if progress:
         language = "CUDA" if run.name == "cuda_standalone" else "C++"
         progress(f"generating and compiling {language} in {run.build_dir} (about a minute)")
@@ -152,16 +168,22 @@ def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0
     b2.device.build(directory=str(run.build_dir), compile=True, run=False, with_output=False)
     run.timings["codegen_compile_s"] = time.perf_counter() - start
     if compile_only:
-        return
+        return []
     if run.name == "cuda_standalone" and not gpu_present():
         raise BrainmodelError(f"the CUDA build compiled, but this machine has no GPU "
                               f"(nvidia-smi -L failed), so it cannot run; use --compile-only to "
                               f"stop after compilation, or run on a GPU machine")
-    if progress:
-        progress("running the compiled simulation")
-    start = time.perf_counter()
-    b2.device.run(directory=str(run.build_dir), with_output=bool(progress))
-    run.timings["run_s"] = time.perf_counter() - start
+    for n, values in enumerate(variants):
+        if progress:
+            progress("running the compiled simulation" + (
+                f" ({n + 1} of {len(variants)})" if len(variants) > 1 else ""))
+        start = time.perf_counter()
+        b2.device.run(directory=str(run.build_dir), with_output=bool(progress),
+                      run_args=dict(values))
+        run_s += time.perf_counter() - start
+        results.append(collect())
+    run.timings["run_s"] = run_s
+    return results
 
 
 def release_device() -> None:

@@ -1,10 +1,18 @@
 """Experiments: config -> model -> Brian2 -> run -> outputs -> analysis -> figures.
 
-``m1-gamma`` (default): left MOp, DC stimulation of L2/3 cells in one 100 um voxel, the first
-result of the reference study (Igarashi et al. 2019; see DESIGN.md).
+Named experiments (``EXPERIMENTS``) set the defaults of a run; command-line options override
+them:
+- ``m1-gamma`` (default): left MOp, DC stimulation of L2/3 cells in one 100 um voxel, the first
+  result of the reference study (Igarashi et al. 2019; DESIGN.md item 1).
+- ``topography``: left MOp + MOs + SSp + SSs; three stimulation sites along the rostro-caudal
+  axis of MOp, each run against a control without stimulus on the same compiled network
+  (``brainmodel.topography``; DESIGN.md item 3).
+- ``bihemispheric-cortex``: the whole isocortex (43 areas of the Knox 2019 model) in both
+  hemispheres with ipsi- and contralateral projections; DC stimulation in left MOp (item 4).
 """
 from __future__ import annotations
 
+import dataclasses
 import resource
 import sys
 import tempfile
@@ -15,10 +23,10 @@ import numpy as np
 
 from . import analysis, build, data, densities, devices, outputs
 from .atlas import load_annotation
+from .config import EXPERIMENTS, configure  # noqa: F401  (configure: public API)
 from .errors import BrainmodelError
 from .ontology import Ontology
 
-EXPERIMENTS = ("m1-gamma",)
 POPULATION = "cortex"
 GAMMA_BAND_HZ = (30.0, 50.0)
 
@@ -32,6 +40,12 @@ def check_config(config) -> None:
     if config.experiment not in EXPERIMENTS:
         raise BrainmodelError(f"unknown experiment {config.experiment!r}; available: "
                               f"{', '.join(EXPERIMENTS)}")
+    missing = [r for r in EXPERIMENTS[config.experiment].required_regions
+               if r not in config.regions[:1]]
+    if missing:
+        raise BrainmodelError(f"experiment {config.experiment} needs {', '.join(missing)} as the "
+                              f"first of --regions (it stimulates there), not "
+                              f"{','.join(config.regions)}")
     config.validate()
     devices.check_device(config.device, config.threads)
 
@@ -58,8 +72,10 @@ def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bo
         start = time.perf_counter()
         model = build.build_model(config, spec if spec is not None else default_spec(),
                                   annotation, ontology, kim, progress)
-        run, construction_s, node_ids, times_ms = _simulate(
-            model, config, out / "build" if keep_build else None, start, progress)
+        variants = stimulus_variants(model, config, progress)
+        run, construction_s, spikes = _simulate(
+            model, config, out / "build" if keep_build else None, start, progress,
+            [mask for _, mask in variants])
         outputs.write_json(out / "config.json", config.to_dict())
         model.cells.write_csv(out / "cells.csv")
         if config.compile_only:
@@ -69,23 +85,62 @@ def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bo
             progress(f"compiled for {config.device} in {run.timings['codegen_compile_s']:.1f} s;"
                      f" not run (--compile-only)")
         else:
-            outputs.write_sonata_spikes(out / "spikes.h5", POPULATION, node_ids, times_ms)
-            timings = _timings(model, run.timings, construction_s, node_ids, wall_start)
+            from . import plotting
+            for (label, _), (node_ids, times_ms) in zip(variants, spikes):
+                name = "spikes.h5" if label is None else f"spikes-{label}.h5"
+                outputs.write_sonata_spikes(out / name, POPULATION, node_ids, times_ms)
+            all_ids = np.concatenate([ids for ids, _ in spikes])
+            timings = _timings(model, run.timings, construction_s, all_ids, wall_start)
+            timings["n_runs"] = len(spikes)
             outputs.write_json(out / "timings.json", timings)
-            summary = summarise(model, config, node_ids, times_ms)
+            if config.experiment == "topography":
+                summary = summarise_topography(model, config, variants, spikes)
+                plotting.topography_figures(out / "figures", model, config, variants, spikes,
+                                            summary)
+            else:
+                summary = summarise(model, config, *spikes[0])
+                plotting.all_figures(out / "figures", model, config, *spikes[0], summary)
             summary["performance"] = timings
             outputs.write_json(out / "summary.json", summary)
-            from . import plotting
-            plotting.all_figures(out / "figures", model, config, node_ids, times_ms, summary)
             progress(_headline(summary, timings))
     progress(f"outputs in {final.resolve()}")
     return final
 
 
-def _simulate(model, config, kept_build_dir, start, progress):
-    """Brian2 objects, code generation, compilation and run on the configured device.
-    Returns (device run, construction seconds, spike ids, spike times in ms); no spikes when
-    config.compile_only. The build folder is temporary unless kept_build_dir is given."""
+def stimulus_variants(model, config, progress=log) -> list[tuple[str | None, np.ndarray]]:
+    """(label, stimulated cells) for every run of the experiment; one run labelled None unless
+    the experiment compares several stimuli on the same network (``topography``)."""
+    if config.experiment != "topography":
+        return [(None, model.stimulated)]
+    from regions.cortex import model_layers
+
+    from . import topography
+    from .stimulus import stimulated_cells
+
+    voxels, stim = model.voxels, model.stimulus
+    first = np.isin(voxels.region, [a for a, g in model.area_group.items()
+                                    if g == config.regions[0]])
+    first &= voxels.hemisphere == voxels.hemisphere[voxels.find(stim.voxel_ijk)]
+    sites = topography.stimulation_sites(voxels, first, model_layers(voxels.layer), stim.layer)
+    out = [("control", np.zeros(len(model.cells), bool))]
+    for n, ijk in enumerate(sites):
+        row = int(voxels.find(ijk))
+        site = dataclasses.replace(stim, voxel_ijk=ijk, voxel_row=row,
+                                   surface_um=tuple(float(x) for x in voxels.surface_um[row]))
+        mask = stimulated_cells(site, model.cells)
+        if not mask.any():
+            raise BrainmodelError(f"topography site {ijk} holds no {stim.layer} cells at density "
+                                  f"{config.density}; raise --density")
+        out.append((f"site{n + 1}", mask))
+    progress(f"topography: control and sites {', '.join(map(str, sites))} (rostral to caudal)")
+    return out
+
+
+def _simulate(model, config, kept_build_dir, start, progress, stimulus_masks):
+    """Brian2 objects, code generation, compilation and one run per stimulus mask on the
+    configured device (one compilation). Returns (device run, construction seconds, [(spike ids,
+    spike times in ms)] per mask); no spikes when config.compile_only. The build folder is
+    temporary unless kept_build_dir is given."""
     import shutil
 
     import brian2 as b2
@@ -97,17 +152,41 @@ def _simulate(model, config, kept_build_dir, start, progress):
         construction_s = time.perf_counter() - start
         progress(f"network constructed in {construction_s:.1f} s; simulating "
                  f"{config.duration_ms:g} ms on {config.device}")
-        devices.run_network(run, net, config.duration_ms * b2.ms, progress=progress,
-                            compile_only=config.compile_only)
-        if config.compile_only:
-            return run, construction_s, None, None
-        spikes = objects["spikes"]
-        return (run, construction_s, np.asarray(spikes.i[:], dtype=np.int64),
-                np.asarray(spikes.t[:] / b2.ms))
+        monitor, group = objects["spikes"], objects["cortex"]
+        variants = None
+        if len(stimulus_masks) > 1:
+            variants = [{group.stim_mask: mask.astype(float)} for mask in stimulus_masks]
+        spikes = devices.run_network(
+            run, net, config.duration_ms * b2.ms, progress=progress,
+            compile_only=config.compile_only, variants=variants,
+            collect=lambda: (np.asarray(monitor.i[:], dtype=np.int64),
+                             np.asarray(monitor.t[:] / b2.ms)))
+        return run, construction_s, spikes
     finally:
         devices.release_device()
         if kept_build_dir is None:
             shutil.rmtree(build_dir, ignore_errors=True)
+
+
+def summarise_topography(model, config, variants, spikes) -> dict:
+    """Responses (site run minus control) per area for every site; see brainmodel.topography."""
+    from . import topography
+
+    cells = model.cells
+    start, stop = config.analysis_start_ms, min(config.duration_ms, model.stimulus.offset_ms)
+    rates = [topography.cell_rates(ids, t, len(cells), start, stop) for ids, t in spikes]
+    groups = model.group_of_cells()
+    site_cells = [mask for _, mask in variants[1:]]
+    site_voxels = [tuple(model.voxels.ijk[cells.voxel_row[np.flatnonzero(m)[0]]])
+                   for m in site_cells]
+    site_ap = [float(cells.position_um[m, topography.AP_AXIS].mean()) for m in site_cells]
+    out = topography.summarise(cells, groups, site_voxels, site_ap, site_cells, rates[0],
+                               rates[1:])
+    out["area_rates_hz"] = {label or "run": {area: float(r[groups == area].mean())
+                                             for area in dict.fromkeys(groups)}
+                            for (label, _), r in zip(variants, rates)}
+    return {"experiment": config.experiment, "analysis_window_ms": [start, stop],
+            "stimulus_amplitude_mv": model.stimulus.amplitude_mv, **out}
 
 
 def _timings(model, run_timings, construction_s, node_ids, wall_start) -> dict:
@@ -263,6 +342,11 @@ def phase_checks(phases: dict, layer_depth: dict) -> dict:
 
 
 def _headline(summary, timings) -> str:
+    if "centroid_follows_site" in summary:
+        follows = ", ".join(f"{a} {'yes' if v else 'no'}"
+                            for a, v in summary["centroid_follows_site"].items())
+        return (f"{timings['n_cells']} cells, {timings['n_synapses']} synapses; response "
+                f"centroid follows the MOp site: {follows}; run {timings['run_s']:.1f} s")
     peak = summary["spectral_peak"]
     return (f"{timings['n_cells']} cells, {timings['n_synapses']} synapses; peak "
             f"{peak['frequency_hz']:.1f} Hz ({peak['peak_to_background']:.1f}x background); "

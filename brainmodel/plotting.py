@@ -29,6 +29,8 @@ def all_figures(folder: Path, model, config, node_ids, times_ms, summary) -> Non
     phase_histograms(folder / "gamma_phase.png", model, column, node_ids, times_ms, config,
                      summary)
     view_3d(folder / "model_3d.png", model)
+    if len(model.area_group) > 1:
+        fired_cells_3d(folder / "fired_cells_3d.png", model, node_ids)
 
 
 def raster(path, model, column, node_ids, times_ms, config, max_cells_per_population=60):
@@ -152,3 +154,97 @@ def view_3d(path, model, max_points=6000):
     ax.set_title(f"{len(cells)} cells ({len(shown)} shown)")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
+
+
+def fired_cells_3d(path, model, node_ids, max_points=20000):
+    """3-D picture of the cells that fired during the run, coloured by area (one colour per
+    requested region), the stimulated voxel starred."""
+    cells = model.cells
+    fired = np.unique(node_ids)
+    rng = np.random.default_rng(0)
+    shown = np.sort(rng.choice(fired, min(max_points, len(fired)), replace=False))
+    groups = model.group_of_cells()
+    areas = list(dict.fromkeys(cells.region[shown]))
+    colours = {a: c for a, c in zip(areas, _cycle_colours(len(areas)))}
+    fig = _figure(figsize=(9, 7))
+    ax = fig.add_subplot(projection="3d")
+    pos = cells.position_um / 1000.0
+    ax.scatter(pos[shown, 0], pos[shown, 2], -pos[shown, 1], s=0.5,
+               c=[colours[a] for a in cells.region[shown]], linewidths=0)
+    stim = np.flatnonzero(model.stimulated)
+    ax.scatter(pos[stim, 0], pos[stim, 2], -pos[stim, 1], s=60, c="red", marker="*",
+               label=f"stimulated voxel {model.stimulus.voxel_ijk}")
+    ax.set_xlabel("AP (mm)")
+    ax.set_ylabel("ML (mm)")
+    ax.set_zlabel("-DV (mm)")
+    ax.legend(fontsize=7, loc="upper left")
+    ax.set_title(f"{len(fired)} of {len(cells)} cells fired ({len(shown)} shown), "
+                 f"{len(areas)} areas of {', '.join(dict.fromkeys(groups))}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def _cycle_colours(n):
+    from matplotlib import colormaps
+    cmap = colormaps["tab20"]
+    return [cmap(i % 20) for i in range(n)]
+
+
+def topography_figures(folder: Path, model, config, variants, spikes, summary) -> None:
+    """Voxel response maps (top view) per site and rostro-caudal segment responses per area."""
+    from . import topography
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cells, voxels = model.cells, model.voxels
+    start, stop = summary["analysis_window_ms"]
+    rates = [topography.cell_rates(ids, t, len(cells), start, stop) for ids, t in spikes]
+    ap, ml = voxels.ijk[cells.voxel_row, 0], voxels.ijk[cells.voxel_row, 2]
+    shape = (voxels.shape[0], voxels.shape[2])
+    count = np.zeros(shape)
+    np.add.at(count, (ap, ml), 1)
+    sites = summary["sites"]
+    fig = _figure(figsize=(5 * len(sites), 4.5))
+    axes = np.atleast_1d(fig.subplots(1, len(sites), sharey=True))
+    used_ap = np.flatnonzero(count.sum(axis=1))
+    used_ml = np.flatnonzero(count.sum(axis=0))
+    for ax, site, r in zip(axes, sites, rates[1:]):
+        total = np.zeros(shape)
+        np.add.at(total, (ap, ml), r - rates[0])
+        response = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        crop = response[used_ap.min():used_ap.max() + 1, used_ml.min():used_ml.max() + 1]
+        limit = np.nanpercentile(np.abs(crop), 99) or 1.0
+        image = ax.imshow(crop.T, origin="lower", cmap="RdBu_r", vmin=-limit, vmax=limit,
+                          extent=(used_ap.min() - 0.5, used_ap.max() + 0.5,
+                                  used_ml.min() - 0.5, used_ml.max() + 0.5), aspect="auto")
+        i, _, k = site["voxel_ijk"]
+        ax.plot(i, k, marker="*", color="k", markersize=12)
+        for area, values in site["areas"].items():
+            if np.isfinite(values["centroid_ap_um"]):
+                ax.axvline(values["centroid_ap_um"] / voxels.resolution_um - 0.5, lw=0.8,
+                           ls="--", color="0.3")
+        ax.set_title(f"site {tuple(site['voxel_ijk'])}: rate change (Hz)")
+        ax.set_xlabel("AP voxel (rostral -> caudal)")
+        fig.colorbar(image, ax=ax, shrink=0.8)
+    axes[0].set_ylabel("ML voxel")
+    fig.tight_layout()
+    fig.savefig(folder / "response_maps.png", dpi=120)
+
+    areas = list(summary["centroid_follows_site"])
+    fig = _figure(figsize=(3.6 * len(areas), 3.4))
+    axes = np.atleast_1d(fig.subplots(1, len(areas)))
+    for ax, area in zip(axes, areas):
+        for n, site in enumerate(sites):
+            values = site["areas"][area]
+            edges = np.array(values["segment_edges_ap_um"]) / 1000.0
+            ax.plot((edges[:-1] + edges[1:]) / 2, values["segment_response_hz"], marker="o",
+                    label=f"site {n + 1} (AP {site['ap_um'] / 1000:.1f} mm)")
+            ax.axvline(values["centroid_ap_um"] / 1000.0, color=ax.lines[-1].get_color(),
+                       ls=":", lw=1)
+        ax.axhline(0, color="0.7", lw=0.8)
+        ax.set_title(f"{area}: centroid follows site: "
+                     f"{'yes' if summary['centroid_follows_site'][area] else 'no'}", fontsize=9)
+        ax.set_xlabel("AP (mm)")
+    axes[0].set_ylabel("rate change vs control (Hz)")
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(folder / "segment_responses.png", dpi=120)

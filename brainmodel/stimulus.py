@@ -18,11 +18,14 @@ from .errors import BrainmodelError
 @dataclass(frozen=True)
 class StimulusConfig:
     layer: str = "L2/3"
+    region: str | None = None               # area of the default voxel (None: first region)
     voxel: tuple[int, int, int] | None = None
     coordinate_um: tuple[float, float, float] | None = None
     onset_ms: float = 200.0
     offset_ms: float | None = None          # None: until the end of the run
     amplitude_mv: float = 35.0
+    radius_um: float = 0.0                  # > 0: the layer's cells within this tangential
+                                            # distance of the voxel (a site, not one voxel)
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,14 @@ class Stimulus:
     offset_ms: float
     amplitude_mv: float
     surface_um: tuple[float, float, float]
+    radius_um: float = 0.0
 
 
-def resolve(config: StimulusConfig, voxels, duration_ms: float | None = None) -> Stimulus:
-    """The stimulated voxel and window; clear errors for voxels outside the region or layer."""
+def resolve(config: StimulusConfig, voxels, duration_ms: float | None = None,
+            default_region: np.ndarray | None = None) -> Stimulus:
+    """The stimulated voxel and window; clear errors for voxels outside the region or layer.
+    ``default_region`` (bool per voxel) limits where the default voxel is sought (the first
+    requested region in its first hemisphere); an explicit voxel may lie in any selected one."""
     from regions.cortex import model_layers
 
     model_layer = model_layers(voxels.layer)
@@ -52,8 +59,12 @@ def resolve(config: StimulusConfig, voxels, duration_ms: float | None = None) ->
     elif config.voxel is not None:
         ijk = tuple(int(v) for v in config.voxel)
     else:
-        centroid = voxels.centre_um[in_layer].mean(axis=0)
-        rows = np.flatnonzero(in_layer)
+        candidates = in_layer if default_region is None else in_layer & default_region
+        if not candidates.any():
+            raise BrainmodelError(f"the stimulus region has no {config.layer} voxels for the "
+                                  f"default stimulus; give --stim-voxel")
+        centroid = voxels.centre_um[candidates].mean(axis=0)
+        rows = np.flatnonzero(candidates)
         ijk = tuple(voxels.ijk[rows[np.argmin(np.linalg.norm(
             voxels.centre_um[rows] - centroid, axis=1))]])
     row = voxels.find(ijk)
@@ -70,8 +81,13 @@ def resolve(config: StimulusConfig, voxels, duration_ms: float | None = None) ->
                               f"its offset {offset} ms")
     return Stimulus(config.layer, tuple(int(i) for i in ijk), int(row), float(config.onset_ms),
                     float(offset), float(config.amplitude_mv),
-                    tuple(float(x) for x in voxels.surface_um[row]))
+                    tuple(float(x) for x in voxels.surface_um[row]), float(config.radius_um))
 
 
 def stimulated_cells(stimulus: Stimulus, cells) -> np.ndarray:
-    return (cells.voxel_row == stimulus.voxel_row) & (cells.layer == stimulus.layer)
+    """Cells of the stimulated layer in the voxel, or within radius_um of its surface point."""
+    in_layer = cells.layer == stimulus.layer
+    if stimulus.radius_um <= 0:
+        return in_layer & (cells.voxel_row == stimulus.voxel_row)
+    distance = np.linalg.norm(cells.surface_um - np.asarray(stimulus.surface_um), axis=1)
+    return in_layer & (distance <= stimulus.radius_um)

@@ -249,3 +249,29 @@ def long_range_probability(weights_onto_target: dict[str, float], source_volumes
                                   f"{n_cells} cells; lower inputs_per_cell")
         out[source] = p
     return out
+
+
+def expand_areas(acronyms, ontology, connectome: RegionalConnectome) -> dict[str, str]:
+    """The connectome's source areas that make up each requested region: {area: requested}.
+
+    A requested acronym that is itself a source area stands for itself (``MOp``); a larger
+    structure stands for the source areas under it (``SSp`` -> SSp-n, SSp-bfd, ..., SSp-un;
+    ``Isocortex`` -> its 43 areas in the Knox 2019 model), so that every modelled area has a row
+    and a column in the connectome."""
+    out = {}
+    for acronym in acronyms:
+        structure = ontology.get(acronym)
+        if acronym in connectome.sources:
+            areas = [acronym]
+        else:
+            areas = [a for a in connectome.sources
+                     if ontology.is_descendant(ontology.get(a).id, structure.id)]
+        if not areas:
+            raise BrainmodelError(f"region {acronym!r} contains no source area of the "
+                                  f"{connectome.name} connectome")
+        for area in areas:
+            if area in out:
+                raise BrainmodelError(f"region {acronym!r} overlaps {out[area]!r} (both hold "
+                                      f"{area})")
+            out[area] = acronym
+    return out

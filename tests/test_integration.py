@@ -106,3 +106,26 @@ def test_runtime_and_standalone_build_the_same_network(tmp_path, data_dir, annot
     for key, arrays in found["runtime"].items():
         for a, b in zip(arrays, found["cpp_standalone"][key]):
             assert np.array_equal(a, b), key
+
+
+def test_topography_sites_share_one_network_until_the_stimulus(tmp_path, data_dir):
+    from brainmodel.config import configure
+    config = configure("topography", regions=("MOp", "MOs"), density=0.01, duration_ms=500.0,
+                       analysis_start_ms=250.0, stimulus={"onset_ms": 100.0},
+                       output=tmp_path / "topo", data_dir=data_dir)
+    folder = run_experiment(config, progress=lambda m: None)
+    summary = json.loads((folder / "summary.json").read_text())
+    sites = summary["sites"]
+    assert len(sites) == 3 and sites[0]["ap_um"] < sites[1]["ap_um"] < sites[2]["ap_um"]
+    assert set(summary["centroid_follows_site"]) == {"MOp", "MOs"}
+    for site in sites:
+        for area in ("MOp", "MOs"):
+            assert np.isfinite(site["areas"][area]["centroid_ap_um"])
+    # every run starts from the same state with the same background: identical until the DC
+    control = outputs.read_sonata_spikes(folder / "spikes-control.h5", "cortex")
+    for n in (1, 2, 3):
+        ids, times = outputs.read_sonata_spikes(folder / f"spikes-site{n}.h5", "cortex")
+        before = times < 100.0
+        assert np.array_equal(ids[before], control[0][control[1] < 100.0])
+        assert not np.array_equal(ids, control[0])       # and different once it is on
+    assert (folder / "figures" / "response_maps.png").is_file()

@@ -166,9 +166,12 @@ def test_topographic_pairs_keep_in_degree_and_prefer_matching_positions():
     assert np.array_equal(pre, again[0]) and np.array_equal(post, again[1])
 
 
-def test_topographic_probability_above_one_is_refused():
-    from brainmodel.errors import BrainmodelError
+def test_topographic_probability_above_one_is_capped():
     pre_ids, post_ids, voxel_row, position = _topography_sheet(n_side=10)
-    with pytest.raises(BrainmodelError, match="exceeds 1"):
-        cortical.topographic_pairs(pre_ids, post_ids, voxel_row, position, 0.9, 0.1,
-                                   np.random.default_rng(1))
+    pre, post = cortical.topographic_pairs(pre_ids, post_ids, voxel_row, position, 0.9, 0.1,
+                                           np.random.default_rng(1))
+    pairs = pre.astype(np.int64) * (post_ids.max() + 1) + post
+    assert len(np.unique(pairs)) == len(pairs)                      # no pair twice
+    # the kernel asks for more than every pre cell near a post cell: capped at all of them
+    near = np.linalg.norm(position[pre] - position[post], axis=1) < 0.05
+    assert near.any()
