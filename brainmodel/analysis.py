@@ -11,6 +11,7 @@ import numpy as np
 from scipy import signal
 
 BIN_MS = 1.0
+GAMMA_BAND_HZ = (30.0, 50.0)            # the reference study's gamma band (DESIGN.md item 1)
 
 
 def population_rate(spike_times_ms: np.ndarray, n_cells: int, start_ms: float, stop_ms: float,
@@ -103,3 +104,22 @@ def weighted_slope(x: np.ndarray, y: np.ndarray, y_error: np.ndarray) -> tuple[f
 def phase_difference(a: float, b: float) -> float:
     """a - b wrapped into (-pi, pi]."""
     return float(np.angle(np.exp(1j * (a - b))))
+
+
+def band_coherence(rate_a: np.ndarray, rate_b: np.ndarray, band_hz: tuple[float, float],
+                   n_surrogates: int = 50, min_shift_bins: int = 100,
+                   rng: np.random.Generator | None = None) -> dict:
+    """Mean coherence of two rates in a band, and the 95th percentile of the same quantity for
+    surrogates in which rate_b is circularly shifted by a random lag of at least
+    ``min_shift_bins`` (keeps each signal's spectrum, destroys their phase relation)."""
+    rng = rng or np.random.default_rng(0)
+    freqs, coh = coherence(rate_a, rate_b)
+    in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+    value = float(coh[in_band].mean())
+    n = len(rate_b)
+    surrogate = []
+    for _ in range(n_surrogates):
+        shift = int(rng.integers(min_shift_bins, max(min_shift_bins + 1, n - min_shift_bins)))
+        surrogate.append(coherence(rate_a, np.roll(rate_b, shift))[1][in_band].mean())
+    level = float(np.percentile(surrogate, 95))
+    return {"coherence": value, "surrogate_95": level, "above_surrogate": bool(value > level)}

@@ -28,10 +28,20 @@ class Model:
     timings: dict
     background_factor: np.ndarray | None = None   # per cell; long-range inputs replace background
     area_group: dict = field(default_factory=dict)  # modelled area -> requested region
+    n_cortex: int | None = None                 # cells after these belong to other regions
+    nucleus_constants: dict | None = None       # their constants (brainmodel.subcortical)
 
     def group_of_cells(self) -> np.ndarray:
-        """The requested region (e.g. SSp) of each cell, whose area may be a part (SSp-ul)."""
+        """The requested region (e.g. SSp) of each cell, whose area may be a part (SSp-ul);
+        thalamus, pons or cerebellum for the cells of those regions."""
         return np.array([self.area_group.get(a, a) for a in self.cells.region], dtype=object)
+
+    def system_of_cells(self) -> np.ndarray:
+        """cortex, thalamus, pons or cerebellum per cell."""
+        out = np.full(len(self.cells), "cortex", dtype=object)
+        if self.n_cortex is not None:
+            out[self.n_cortex:] = self.group_of_cells()[self.n_cortex:]
+        return out
 
 
 def derive_seeds(seed: int) -> dict[str, int]:
@@ -66,7 +76,7 @@ def build_model(config, spec, annotation, ontology, kim, progress=print) -> Mode
 
     start = time.perf_counter()
     edges = connectivity.local_edges(cells, spec, config.density, config.indegree_fraction,
-                                     seeds["connectivity"], progress)
+                                     seeds["connectivity"], progress, voxels.resolution_um)
     timings["connectivity_s"] = time.perf_counter() - start
     n_syn = sum(len(e) for e in edges)
     progress(f"connectivity: {n_syn} synapses ({n_syn / max(len(cells), 1):.0f} per cell) in "
@@ -78,8 +88,19 @@ def build_model(config, spec, annotation, ontology, kim, progress=print) -> Mode
     if not stimulated.any():
         raise BrainmodelError(f"the stimulus voxel {stim.voxel_ijk} holds no {stim.layer} cells "
                               f"at density {config.density}; raise --density or pick another voxel")
-    return Model(spec, voxels, cells, tuple(edges), stimulated, stim, timings, background_factor,
-                 area_group)
+    model = Model(spec, voxels, cells, tuple(edges), stimulated, stim, timings, background_factor,
+                  area_group)
+    if config.nuclei:
+        from . import build_nuclei
+        if knox is None:
+            from projections import connectome as connectome_mod
+
+            from . import data
+            knox = connectome_mod.load_knox_homogeneous(data.resolve_data_dir(config.data_dir),
+                                                        ontology)
+        model = build_nuclei.add_nuclei(model, config, annotation, ontology, knox, seeds,
+                                        progress)
+    return model
 
 
 def _default_stimulus_region(config, area_group, voxels) -> np.ndarray:
@@ -109,7 +130,8 @@ def resolve_areas(config, ontology):
 
     from . import data
 
-    knox = connectome_mod.load_knox_homogeneous(data.resolve_data_dir(config.data_dir), ontology)
+    knox = connectome_mod.check_acronyms(connectome_mod.load_knox_homogeneous(
+        data.resolve_data_dir(config.data_dir), ontology), ontology)
     return connectome_mod.expand_areas(config.regions, ontology, knox), knox
 
 
@@ -137,8 +159,14 @@ def _add_long_range(config, spec, cells, edges, knox, area_group, ontology, anno
         requested = np.array([area_group.get(a, a) for a in cells.region], dtype=str)
         groups = np.char.add(requested, cells.hemisphere.astype(str))
         relative = flatmap.relative_positions(flat, groups, cells.hemisphere)
+    import functools
+
+    leaf = connectome_mod.load_koelle_leaf(data_dir)
+    profile = functools.lru_cache(maxsize=None)(functools.partial(
+        connectome_mod.target_layer_profile, leaf, ontology))
     pre, post, weight, delay, factor = cortical.long_range_edges(
-        cells, spec, knox, volumes, config.density, config.indegree_fraction, seed, relative)
+        cells, spec, knox, volumes, config.density, config.indegree_fraction, seed, relative,
+        layer_profile=profile)
     merged = []
     for table in edges:
         if table.receptor == "ampa":
@@ -178,6 +206,9 @@ def cell_constants(model: Model, indegree_fraction: float) -> dict[str, np.ndarr
     factor = getattr(model, "background_factor", None)
     if factor is not None:
         out["w_background"] *= factor
+    if model.nucleus_constants is not None:
+        for key in out:
+            out[key][model.n_cortex:] = model.nucleus_constants[key]
     return out
 
 
@@ -188,15 +219,18 @@ def bias_currents(model: Model, seed: int) -> np.ndarray:
     stimulus or the initial state never changes it."""
     rng = np.random.default_rng(seed)
     sd = np.array([model.spec.bias_sd.get(t, 0.0) for t in model.cells.type])
-    return sd * rng.standard_normal(len(model.cells))
+    mean = np.zeros(len(model.cells))
+    if model.nucleus_constants is not None:
+        sd[model.n_cortex:] = model.nucleus_constants["bias_sd"]
+        mean[model.n_cortex:] = model.nucleus_constants["bias_mean"]
+    return mean + sd * rng.standard_normal(len(model.cells))
 
 
 def initial_state(model: Model, seed: int) -> dict[str, np.ndarray]:
     """Membrane potential uniform in [-70, -60] mV and u = b * v (mV)."""
     rng = np.random.default_rng(seed)
     v = rng.uniform(-70.0, -60.0, len(model.cells))
-    b = np.array([model.spec.types[t].b for t in model.cells.type])
-    return {"v": v, "u": b * v}
+    return {"v": v, "u": cell_constants(model, 1.0)["b"] * v}
 
 
 def create_network(model: Model, config):

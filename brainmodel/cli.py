@@ -45,6 +45,12 @@ def parser() -> argparse.ArgumentParser:
                    help="comma-separated isocortical acronyms: areas (MOp) or larger structures "
                         "(SSp, Isocortex), which stand for their Knox 2019 areas (default: the "
                         "experiment's; m1-gamma: MOp)")
+    p.add_argument("--nuclei", default=None,
+                   help="comma-separated non-cortical regions to add: thalamus, pons, cerebellum "
+                        "(default: the experiment's; motor-loop: all three)")
+    p.add_argument("--region-density", default=None, metavar="REGION=F,...",
+                   help="density fraction per region, e.g. cerebellum=0.005,pons=0.1 (default: "
+                        "--density; the cerebellum 0.01, it holds most of the cells)")
     p.add_argument("--hemisphere", default=None,
                    help="left | right | both (default: the experiment's; m1-gamma: left)")
     p.add_argument("--density", type=float, default=None,
@@ -90,6 +96,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _region_densities(text):
+    if text is None:
+        return None
+    out = []
+    for item in (i for i in text.split(",") if i):
+        name, _, value = item.partition("=")
+        try:
+            out.append((name.strip(), float(value)))
+        except ValueError:
+            raise BrainmodelError(f"--region-density expects REGION=FRACTION, not {item!r}") \
+                from None
+    return tuple(out)
+
+
 def config_from_args(args):
     """RunConfig from parsed arguments: the experiment's defaults, then every option given."""
     from .config import configure
@@ -97,7 +117,9 @@ def config_from_args(args):
     overrides = dict(
         regions=tuple(r for r in args.regions.split(",") if r) if args.regions else None,
         hemisphere=args.hemisphere, density=args.density, duration_ms=args.duration,
-        topography=args.topography)
+        topography=args.topography,
+        nuclei=tuple(r for r in args.nuclei.split(",") if r) if args.nuclei is not None else None,
+        region_density=_region_densities(args.region_density))
     stimulus = dict(layer=args.stim_layer, voxel=args.stim_voxel, coordinate_um=args.stim_coord,
                     onset_ms=args.stim_onset, offset_ms=args.stim_offset,
                     amplitude_mv=args.stim_amplitude, region=args.stim_region,

@@ -29,6 +29,8 @@ class RunConfig:
     output: Path | None = None
     data_dir: Path | None = None
     topography: bool = True                 # long-range projections with the flatmap kernel
+    nuclei: tuple[str, ...] = ()            # non-cortical regions: thalamus, pons, cerebellum
+    region_density: tuple = ()              # ((region, density fraction), ...) overrides
     column_radius_um: float = 300.0         # analysis: the stimulated column around the voxel
     analysis_start_ms: float = 300.0        # analysis window starts here (after onset transient)
 
@@ -64,6 +66,19 @@ class RunConfig:
             raise BrainmodelError(f"--seed must be >= 0, not {self.seed}")
         if not self.regions:
             raise BrainmodelError("--regions needs at least one acronym")
+        from .build_nuclei import REGION_MODULES
+        unknown = [n for n in self.nuclei if n not in REGION_MODULES]
+        if unknown:
+            raise BrainmodelError(f"unknown region module {', '.join(unknown)}; available: "
+                                  f"{', '.join(REGION_MODULES)}")
+        for name, fraction in self.region_density:
+            if name not in self.nuclei:
+                raise BrainmodelError(f"--region-density names {name!r}, which is not among the "
+                                      f"added regions ({', '.join(self.nuclei) or 'none'}; the "
+                                      f"cortex uses --density)")
+            if not 0.0 < fraction <= 1.0:
+                raise BrainmodelError(f"--region-density {name} must be in (0, 1], not "
+                                      f"{fraction}")
         return self
 
     def to_dict(self) -> dict:
@@ -81,6 +96,16 @@ class Experiment:
 
 EXPERIMENTS = {
     "m1-gamma": Experiment("left MOp, DC stimulation of L2/3 in one voxel", {}),
+    "motor-loop": Experiment(
+        "left MOp + MOs + VAL thalamus + pons, right cerebellum (simple, ansiform, paramedian "
+        "lobules, copula; dentate and interposed nuclei); DC in one MOp L2/3 voxel",
+        {"regions": ("MOp", "MOs"), "nuclei": ("thalamus", "pons", "cerebellum"),
+         "duration_ms": 3000.0}, required_regions=("MOp",)),
+    "agranular-bg-cb": Experiment(
+        "left agranular motor cortex (MOp + MOs), striatum (CP), pallidum (GPe) and pons, right "
+        "cerebellum; DC in one MOp L2/3 voxel; voxel rate map",
+        {"regions": ("MOp", "MOs"), "nuclei": ("striatum", "pallidum", "pons", "cerebellum"),
+         "duration_ms": 1500.0}, required_regions=("MOp",)),
     "topography": Experiment(
         "left MOp + MOs + SSp + SSs, three DC sites along the rostro-caudal axis of MOp",
         {"regions": ("MOp", "MOs", "SSp", "SSs"), "duration_ms": 1000.0,

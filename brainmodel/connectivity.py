@@ -58,8 +58,8 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """(pre, post) global ids connected by the tangential Gaussian rule; no autapses.
 
-    Exact Bernoulli sampling, organised by voxel blocks: cells are grouped by voxel (ids of one
-    population are sorted by voxel), voxel pairs within the cutoff plus the largest in-voxel
+    Exact Bernoulli sampling, organised by voxel blocks: cells are grouped by
+    ``cells_voxel_row`` (a voxel, or a coarser block: ``sampling_blocks``), block pairs within the cutoff plus the largest in-voxel
     tangential offset are found with a k-d tree over voxels. Every cell pair of a block stands
     for one uniform number u and is connected iff u < p(d) and d <= cutoff. Only the pairs with
     u below the block's upper bound on p(d) are generated (``block_pairs``), so both the
@@ -70,6 +70,8 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     if p == 0 or len(pre_ids) == 0 or len(post_ids) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     cutoff = CUTOFF_SIGMAS * sigma_um
+    pre_ids = pre_ids[np.argsort(cells_voxel_row[pre_ids], kind="stable")]
+    post_ids = post_ids[np.argsort(cells_voxel_row[post_ids], kind="stable")]
     pre_vox, pre_start, pre_count = voxel_groups(cells_voxel_row[pre_ids])
     post_vox, post_start, post_count = voxel_groups(cells_voxel_row[post_ids])
     pre_centre = _group_centres(surface_um[pre_ids], pre_start, pre_count)
@@ -200,16 +202,32 @@ def delays_ms(pre: np.ndarray, post: np.ndarray, position_um: np.ndarray,
     return synaptic_delay_ms + distance / velocity_um_per_ms
 
 
+# Below this density fraction cells are grouped in blocks of 2 x 2 x 2 voxels for sampling: with
+# one or two cells per voxel and population, the per-block work dominates (whole isocortex at
+# density 0.02: one pathway 4.6 s with voxel blocks, 0.55 s with 2-voxel blocks). The draw stays
+# exact Bernoulli either way; only the random stream's use differs.
+COARSE_BLOCK_BELOW_DENSITY = 0.05
+
+
+def sampling_blocks(cells, resolution_um: float, density_fraction: float) -> np.ndarray:
+    """Block key per cell: its voxel, or its aligned 2 x 2 x 2 voxel block at low density."""
+    if density_fraction >= COARSE_BLOCK_BELOW_DENSITY:
+        return np.asarray(cells.voxel_row)
+    ijk = np.floor(cells.position_um / (2.0 * resolution_um)).astype(np.int64)
+    return np.ravel_multi_index(tuple(ijk.T), tuple(ijk.max(axis=0) + 1))
+
+
 def local_edges(cells, spec, density_fraction: float, indegree_fraction: float,
-                seed: int, progress=None) -> list[EdgeTable]:
+                seed: int, progress=None, resolution_um: float = 100.0) -> list[EdgeTable]:
     """One EdgeTable per receptor, from every pathway of a region spec."""
+    blocks = sampling_blocks(cells, resolution_um, density_fraction)
     by_receptor: dict[str, list] = {}
     for n, pathway in enumerate(spec.pathways):
         pre_ids = np.arange(len(cells))[cells.population_slice(*pathway.pre)]
         post_ids = np.arange(len(cells))[cells.population_slice(*pathway.post)]
         p = scaled_probability(pathway.p_max, density_fraction, indegree_fraction)
         rng = np.random.default_rng([int(seed), n])
-        pre, post = gaussian_pairs(pre_ids, post_ids, cells.voxel_row, cells.surface_um, p,
+        pre, post = gaussian_pairs(pre_ids, post_ids, blocks, cells.surface_um, p,
                                    pathway.sigma_um, rng)
         weight = np.full(len(pre), compensated_weight(pathway.weight_full, indegree_fraction))
         delay = delays_ms(pre, post, cells.position_um, spec.synaptic_delay_ms,

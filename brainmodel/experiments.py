@@ -28,7 +28,7 @@ from .errors import BrainmodelError
 from .ontology import Ontology
 
 POPULATION = "cortex"
-GAMMA_BAND_HZ = (30.0, 50.0)
+GAMMA_BAND_HZ = analysis.GAMMA_BAND_HZ
 
 
 def log(message: str) -> None:
@@ -99,6 +99,14 @@ def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bo
                                             summary)
             else:
                 summary = summarise(model, config, *spikes[0])
+                if model.n_cortex is not None:
+                    summary["regions"] = summarise_regions(model, config, *spikes[0], summary)
+                    if config.experiment == "motor-loop":
+                        summary["loop_checks"] = loop_checks(summary["regions"])
+                    plotting.region_figures(out / "figures", model, config, *spikes[0],
+                                            summary)
+                    plotting.voxel_rate_map(out / "figures" / "voxel_rates.png", model,
+                                            *spikes[0], *summary["analysis_window_ms"])
                 plotting.all_figures(out / "figures", model, config, *spikes[0], summary)
             summary["performance"] = timings
             outputs.write_json(out / "summary.json", summary)
@@ -272,6 +280,59 @@ def summarise(model, config, node_ids, times_ms) -> dict:
             "spectral_peak": peak,
             "stimulated_cells": {"rate_hz": float(dc_rate.mean()), "spectral_peak": dc_peak},
             "rates": rates, "gamma_phase": phases, "checks": checks}
+
+
+def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
+    """Per area (cortex) or region (others) and cell type: rate, spectral peak, gamma-band
+    coherence with the stimulated area (all its cells, e.g. the whole of MOp) against shifted
+    surrogates, and gamma-phase locking (vector strength, circular mean) to that area's rhythm
+    (band-passed around its own spectral peak)."""
+    cells = model.cells
+    start, stop = summary["analysis_window_ms"]
+    system, group = model.system_of_cells(), model.group_of_cells()
+    label = np.where(system == "cortex", group, system)
+    reference_area = label[np.flatnonzero(model.stimulated)[0]]
+    reference = label == reference_area
+    ref_rate, ref_peak = _rate_and_peak(times_ms[reference[node_ids]], int(reference.sum()),
+                                        start, stop)
+    peak_hz = ref_peak["frequency_hz"]
+    phase = analysis.gamma_phase(ref_rate, peak_hz) if np.isfinite(peak_hz) else None
+    window = (times_ms >= start) & (times_ms < stop)
+    out = {"reference": {"population": f"all cells of {reference_area}",
+                         "spectral_peak": ref_peak}}
+    for name in dict.fromkeys(zip(label, cells.type)):
+        members = (label == name[0]) & (cells.type == name[1])
+        spikes = members[node_ids] & window
+        rate = analysis.population_rate(times_ms[spikes], int(members.sum()), start, stop)
+        entry = {"n_cells": int(members.sum()), "rate_hz": float(rate.mean()),
+                 "spectral_peak": analysis.spectral_peak(*analysis.welch_spectrum(rate))}
+        if rate.any():
+            entry["gamma_coherence"] = analysis.band_coherence(
+                ref_rate, rate, GAMMA_BAND_HZ, rng=np.random.default_rng(len(out)))
+        if phase is not None and spikes.any():
+            stats = analysis.circular_stats(analysis.spike_phases(times_ms[spikes], phase, start))
+            stats["mean_phase_deg"] = float(np.degrees(stats["mean_phase_rad"]))
+            entry["gamma_phase"] = stats
+        out[f"{name[0]} {name[1]}"] = entry
+    return out
+
+
+def loop_checks(regions: dict) -> dict:
+    """The reference study's motor-loop observations on the measured numbers."""
+    def vs(key):
+        return regions.get(key, {}).get("gamma_phase", {}).get("vector_strength", float("nan"))
+
+    def coherent(key):
+        return bool(regions.get(key, {}).get("gamma_coherence", {}).get("above_surrogate"))
+
+    return {"coherence_above_surrogate": {k: coherent(k) for k in
+                                          ("MOs E", "pons E", "cerebellum GrC")},
+            "vector_strength": {k: vs(k) for k in ("MOp E", "MOs E", "pons E", "cerebellum GrC",
+                                                   "cerebellum PC", "cerebellum DCN",
+                                                   "thalamus TC")},
+            "pons_and_granule_more_locked_than_purkinje": bool(
+                min(vs("pons E"), vs("cerebellum GrC")) > vs("cerebellum PC")),
+            "MOs_broader_than_MOp": bool(vs("MOs E") < vs("MOp E"))}
 
 
 def _rate_and_peak(times_ms, n_cells, start, stop):

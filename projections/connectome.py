@@ -275,3 +275,68 @@ def expand_areas(acronyms, ontology, connectome: RegionalConnectome) -> dict[str
                                       f"{area})")
             out[area] = acronym
     return out
+
+
+KOELLE_FILE = _shared_file(
+    "koelle2023_leaf_connectivity/thresholded/el_leafsurf_leafsmth_leafleaf_C57BL6J_080222.csv",
+    "bc8af5e2667358ed784e8769c2d286f4fa5313109e77c333fd368332a7695f29")
+
+
+def load_koelle_leaf(data_dir: Path) -> RegionalConnectome:
+    """Koelle et al. 2023 wild-type leaf-to-leaf model (thresholded, projection-normalised rows:
+    relative target distributions). Sources without injections are NaN rows; contralateral
+    targets are aligned on the ipsilateral list (0 where absent)."""
+    with data.require(data_dir, KOELLE_FILE).open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    sides, targets = rows[0][1:], rows[1][1:]
+    body = [r for r in rows[2:] if r and r[0]]
+    sources = tuple(r[0] for r in body)
+    values = np.array([[float(x) if x not in ("", "nan", "NaN") else np.nan for x in r[1:]]
+                       for r in body])
+    ipsi_cols = [c for c, s in enumerate(sides) if s == "ipsi"]
+    ipsi_targets = tuple(targets[c] for c in ipsi_cols)
+    contra = np.zeros((len(sources), len(ipsi_targets)))
+    contra[np.isnan(values[:, 0])] = np.nan
+    for c, side in enumerate(sides):
+        if side == "contra" and targets[c] in ipsi_targets:
+            contra[:, ipsi_targets.index(targets[c])] = values[:, c]
+    return RegionalConnectome("Koelle 2023 leaf (wild type)", sources, ipsi_targets,
+                              values[:, ipsi_cols], contra)
+
+
+def target_layer_profile(leaf: RegionalConnectome, ontology, source_area: str, target_area: str,
+                         side: str) -> dict[str, float] | None:
+    """Fraction of a source area's projection to a target area that lands in each target layer
+    (atlas layer names L1, L2/3, L4, L5, L6a, L6b), from the leaf rows of the source that carry
+    data (averaged); None when no leaf of the source was injected."""
+    from brainmodel.atlas import leaf_layers
+
+    source_id = ontology.get(source_area).id
+    rows = [n for n, s in enumerate(leaf.sources) if s in ontology.by_acronym
+            and ontology.is_descendant(ontology.get(s).id, source_id)
+            and not np.isnan(leaf.matrix(side)[n]).all()]
+    if not rows:
+        return None
+    target_id = ontology.get(target_area).id
+    columns = [c for c, t in enumerate(leaf.targets) if t in ontology.by_acronym
+               and ontology.is_descendant(ontology.get(t).id, target_id)]
+    layer_of = leaf_layers(ontology, np.array([ontology.get(leaf.targets[c]).id
+                                               for c in columns]))
+    mean_row = np.nanmean(leaf.matrix(side)[rows], axis=0)
+    out: dict[str, float] = {}
+    for c in columns:
+        layer = layer_of.get(ontology.get(leaf.targets[c]).id)
+        if layer is not None:
+            out[layer] = out.get(layer, 0.0) + float(mean_row[c])
+    return out if sum(out.values()) > 0 else None
+
+
+def check_acronyms(connectome: RegionalConnectome, ontology) -> RegionalConnectome:
+    """The connectome itself, after checking that the atlas ontology knows all its regions."""
+    unknown = sorted({a for a in connectome.sources + connectome.targets
+                      if a not in ontology.by_acronym})
+    if unknown:
+        raise BrainmodelError(f"the {connectome.name} connectome names regions the structure "
+                              f"ontology does not know: {', '.join(unknown[:10])}"
+                              + (" ..." if len(unknown) > 10 else ""))
+    return connectome

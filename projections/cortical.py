@@ -20,6 +20,12 @@ Rules:
   parts of two areas (the same body part in MOp and SSp) sit at similar relative positions, as
   in the reference study's use of topographic connectome data. Without positions the pairs are
   homogeneous. Sampling is exact Bernoulli with the local rules' density and in-degree scaling.
+- Target layers: with a layer profile (Koelle et al. 2023 wild-type leaf-to-leaf model,
+  ``projections.connectome.target_layer_profile``: the fraction of a source's projection to the
+  target area that lands in each of its layers), a target layer's share is scaled by its
+  terminal density relative to the area's mean (fraction / cells of the layer), so layers that
+  receive more terminals per cell get more inputs; terminals in L1 (no model cells) are left out.
+  Without a profile for the source (no injection of its leaves) all layers are alike.
 - Delays are the synaptic delay plus the somatic distance over ``LONG_RANGE_VELOCITY_UM_PER_MS``.
 """
 from __future__ import annotations
@@ -60,19 +66,48 @@ def source_shares(connectome, volumes: dict[str, float], target: str,
     return {(a, s): shares[_key(a, s)] for a, s in modelled}
 
 
+# model layer -> atlas layers whose terminals it receives
+ATLAS_LAYERS_OF = {"L2/3": ("L2/3",), "L4": ("L4",), "L5A": ("L5",), "L5B": ("L5",),
+                   "L6": ("L6a", "L6b")}
+
+
+def layer_factors(profile: dict | None, cells_per_layer: dict[str, int]) -> dict[str, float]:
+    """Relative terminal density per model layer (1 everywhere without a profile)."""
+    if not profile:
+        return {layer: 1.0 for layer in cells_per_layer}
+    groups: dict[tuple, list[str]] = {}
+    for layer in cells_per_layer:
+        groups.setdefault(ATLAS_LAYERS_OF[layer], []).append(layer)
+    fraction = {g: sum(profile.get(a, 0.0) for a in g) for g in groups}
+    count = {g: sum(cells_per_layer[la] for la in members) for g, members in groups.items()}
+    total_f = sum(f for g, f in fraction.items() if count[g] > 0)
+    total_n = sum(count.values())
+    if total_f <= 0 or total_n == 0:
+        return {layer: 1.0 for layer in cells_per_layer}
+    mean_density = total_f / total_n
+    return {layer: (fraction[g] / count[g] / mean_density if count[g] else 0.0)
+            for g, members in groups.items() for layer in members}
+
+
 def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density_fraction: float,
                      indegree_fraction: float, seed: int, relative_position: np.ndarray | None = None,
-                     topography_sigma: float = TOPOGRAPHY_SIGMA):
+                     topography_sigma: float = TOPOGRAPHY_SIGMA, layer_profile=None):
     """AMPA edges between the areas of the cell table and the per-cell background factor.
 
     ``relative_position`` (cells x 2, ``brainmodel.flatmap.relative_positions``) switches on the
-    topographic kernel. Returns (pre, post, weight, delay_ms, background_factor), where
+    topographic kernel; ``layer_profile(source, target, side)`` (a dict of atlas layer ->
+    fraction, or None) the target-layer specificity. Returns (pre, post, weight, delay_ms, background_factor), where
     background_factor (one per cell) multiplies the cell's Poisson background weight."""
     background_factor = np.ones(len(cells))
-    ids = np.arange(len(cells))
     areas = [(a, h) for a in dict.fromkeys(cells.region) for h in ("left", "right")
              if np.any((cells.region == a) & (cells.hemisphere == h))]
     is_pre = (cells.type == PRESYNAPTIC_TYPE) & np.isin(cells.layer, PRESYNAPTIC_LAYERS)
+    # cell ids per (area, hemisphere) and per (area, hemisphere, layer), computed once
+    key = np.char.add(np.char.add(cells.region.astype(str), "|"), cells.hemisphere.astype(str))
+    order = np.argsort(key, kind="stable")
+    names, first = np.unique(key[order], return_index=True)
+    members = dict(zip(names, np.split(order, first[1:])))
+    pre_of = {k: v[is_pre[v]] for k, v in members.items()}
     parts = []
     for t_index, (target, t_hemi) in enumerate(areas):
         sources = [(a, h) for a, h in areas if not (a == target and h == t_hemi)]
@@ -82,16 +117,22 @@ def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density
         if len(set(modelled)) != len(modelled):
             raise BrainmodelError("an area appears twice in one hemisphere")
         shares = source_shares(connectome, volumes, target, modelled)
-        in_target = (cells.region == target) & (cells.hemisphere == t_hemi)
-        background_factor[in_target] = 1.0 - sum(shares.values())
+        target_ids = members[f"{target}|{t_hemi}"]
+        background_factor[target_ids] = 1.0 - sum(shares.values())
+        post_by_layer = {layer: target_ids[cells.layer[target_ids] == layer]
+                         for layer in spec.layers}
+        counts = {la: len(ids) for la, ids in post_by_layer.items() if len(ids)}
         for s_index, ((source, s_hemi), key) in enumerate(zip(sources, modelled)):
-            pre_ids = ids[is_pre & (cells.region == source) & (cells.hemisphere == s_hemi)]
+            pre_ids = pre_of[f"{source}|{s_hemi}"]
             n_source_full = len(pre_ids) / density_fraction
+            factor = layer_factors(layer_profile(source, target, key[1]) if layer_profile
+                                   else None, counts)
             for layer in spec.layers:
-                post_ids = ids[in_target & (cells.layer == layer)]
+                post_ids = post_by_layer[layer]
                 if len(pre_ids) == 0 or len(post_ids) == 0 or shares[key] == 0:
                     continue
-                p_full = spec.background_indegree[layer] * shares[key] / n_source_full
+                p_full = (spec.background_indegree[layer] * shares[key] * factor[layer]
+                          / n_source_full)
                 p = connectivity.scaled_probability(p_full, density_fraction, indegree_fraction)
                 rng = np.random.default_rng([int(seed), t_index, s_index, spec.layers.index(layer)])
                 if relative_position is None:

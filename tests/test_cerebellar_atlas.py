@@ -67,5 +67,14 @@ def test_real_cerebellum_layer_shares(annotation, ontology):
         assert layers.voxel_count(name) / total == pytest.approx(thickness / 295, abs=0.01)
     molecular = layers.depth[layers.layer == 1]
     granular = layers.depth[layers.layer == 3]
-    assert molecular.max() <= granular.min()
+    purkinje = layers.depth[layers.layer == 2]
+    # the Purkinje layer lies between the molecular and the granular layer everywhere
+    assert molecular.max() <= purkinje.min() and purkinje.max() <= granular.min()
+    # and every Purkinje-surface voxel has a molecular or Purkinje voxel on its pial side and
+    # a granular voxel or white matter deeper (it is a sheet between them)
+    from scipy import ndimage
+    near = ndimage.generate_binary_structure(3, 3)
+    shallow = ndimage.binary_dilation(layers.layer == 1, near, iterations=2)
+    deep = ndimage.binary_dilation(layers.layer == 3, near, iterations=2)
+    assert np.mean(shallow[layers.purkinje_surface] & deep[layers.purkinje_surface]) > 0.95
     assert 1000 < layers.purkinje_surface.sum() < layers.voxel_count("granular")

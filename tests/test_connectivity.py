@@ -101,11 +101,25 @@ def test_impossible_scaling_is_refused():
         connectivity.compensated_weight(0.01, 0.0)
 
 
-def test_cells_must_be_grouped_by_voxel():
+def test_any_id_order_and_coarse_blocks_give_the_same_rule():
     voxel, surface = _sheet(5)
-    ids = np.arange(len(voxel))[::-1]
+    ids = np.arange(len(voxel))
+    everything = {(a, b) for a in ids for b in ids if a != b}
+    for order, blocks in ((ids, voxel), (ids[::-1], voxel), (ids, voxel // 4)):
+        pre, post = connectivity.gaussian_pairs(order, order, blocks, surface, 1.0, 1e6,
+                                                np.random.default_rng(0))
+        assert set(zip(pre.tolist(), post.tolist())) == everything
     with pytest.raises(BrainmodelError, match="sorted by voxel"):
-        connectivity.gaussian_pairs(ids, ids, voxel, surface, 0.5, 100, np.random.default_rng(0))
+        connectivity.voxel_groups(np.array([2, 1]))
+
+
+def test_coarse_sampling_blocks_are_aligned_voxel_groups():
+    from types import SimpleNamespace
+    position = np.array([[0.0, 0, 0], [150.0, 50, 50], [250.0, 0, 0], [50.0, 199, 199]])
+    cells = SimpleNamespace(voxel_row=np.array([0, 1, 2, 3]), position_um=position)
+    assert connectivity.sampling_blocks(cells, 100.0, 0.05).tolist() == [0, 1, 2, 3]
+    coarse = connectivity.sampling_blocks(cells, 100.0, 0.02)
+    assert coarse[0] == coarse[1] == coarse[3] != coarse[2]
 
 
 def test_delays_grow_with_distance():

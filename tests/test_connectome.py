@@ -108,3 +108,14 @@ def test_region_volumes_count_descendants():
     annotation, ontology = _synthetic_atlas()
     assert connectome.region_volumes(annotation, ontology, ["A", "B", "root"], "right") == {
         "A": 18, "B": 9, "root": 27}
+
+
+def test_connectome_with_unknown_acronyms_is_refused(ontology):
+    from projections.connectome import RegionalConnectome, check_acronyms
+    good = RegionalConnectome("test", ("MOp", "MOs"), ("MOp",), np.ones((2, 1)), np.ones((2, 1)))
+    assert check_acronyms(good, ontology) is good
+    bad = RegionalConnectome("test", ("MOp", "M0s"), ("MOp",), np.ones((2, 1)), np.ones((2, 1)))
+    with pytest.raises(BrainmodelError, match="does not know: M0s"):
+        check_acronyms(bad, ontology)
+    with pytest.raises(BrainmodelError, match="'VISp' is not a source region"):
+        good.strength("VISp", "MOp")

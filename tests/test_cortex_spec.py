@@ -45,7 +45,7 @@ def _tiny_model(n_per_population=4000):
     spec = cortex.default_spec()
     layers, types = zip(*[pop for pop in spec.populations for _ in range(n_per_population)])
     cells = _Cells(layer=np.array(layers, dtype=object), type=np.array(types, dtype=object))
-    return SimpleNamespace(spec=spec, cells=cells)
+    return SimpleNamespace(spec=spec, cells=cells, n_cortex=None, nucleus_constants=None)
 
 
 def test_bias_currents_have_the_type_sd_and_are_deterministic():

@@ -129,3 +129,24 @@ def test_topography_sites_share_one_network_until_the_stimulus(tmp_path, data_di
         assert np.array_equal(ids[before], control[0][control[1] < 100.0])
         assert not np.array_equal(ids, control[0])       # and different once it is on
     assert (folder / "figures" / "response_maps.png").is_file()
+
+
+def test_motor_loop_run_reports_every_region(tmp_path, data_dir):
+    from brainmodel.config import configure
+    config = configure("motor-loop", density=0.02, region_density=(("cerebellum", 0.003),),
+                       duration_ms=700.0, topography=False, output=tmp_path / "loop",
+                       data_dir=data_dir)
+    folder = run_experiment(config, progress=lambda m: None)
+    summary = json.loads((folder / "summary.json").read_text())
+    regions = summary["regions"]
+    assert regions["reference"]["population"] == "all cells of MOp"
+    for name in ("MOs E", "pons E", "thalamus TC", "cerebellum GrC", "cerebellum PC",
+                 "cerebellum DCN"):
+        assert regions[name]["n_cells"] > 0 and "gamma_coherence" in regions[name], name
+    # spontaneous Purkinje simple spikes (20-100 Hz; Raman & Bean 1999) and sparse granule cells
+    assert 20 < regions["cerebellum PC"]["rate_hz"] < 100
+    assert regions["cerebellum GrC"]["rate_hz"] < 10
+    assert set(summary["loop_checks"]) >= {"coherence_above_surrogate", "MOs_broader_than_MOp"}
+    for name in ("raster_regions.png", "regions_coherence_phase.png", "spectra_regions.png",
+                 "gamma_phase_regions.png", "voxel_rates.png"):
+        assert (folder / "figures" / name).is_file(), name

@@ -175,3 +175,70 @@ def test_topographic_probability_above_one_is_capped():
     # the kernel asks for more than every pre cell near a post cell: capped at all of them
     near = np.linalg.norm(position[pre] - position[post], axis=1) < 0.05
     assert near.any()
+
+
+def test_realised_counts_between_real_areas_follow_the_connectome(data_dir, annotation, ontology,
+                                                                   kim):
+    """Long-range synapses realised between every ordered pair of six areas in both hemispheres,
+    per target cell, against the Knox 2019 share of that target's long-range input."""
+    from brainmodel import build
+    from brainmodel.config import RunConfig
+    from regions.cortex import default_spec
+    config = RunConfig(regions=("MOp", "MOs", "SSp-ul", "SSs", "VISp", "ACAd"),
+                       hemisphere="both", density=0.01, topography=False,
+                       data_dir=data_dir).validate()
+    spec = default_spec()
+    model = build.build_model(config, spec, annotation, ontology, kim, progress=lambda m: None)
+    cells = model.cells
+    from projections import connectome
+    knox = connectome.load_knox_homogeneous(data_dir, ontology)
+    volumes = connectome.region_volumes(annotation, ontology, knox.sources)
+    # the long-range edges alone (the local rule also crosses borders between adjacent areas)
+    pre, post, _, delay, _ = cortical.long_range_edges(cells, spec, knox, volumes, 0.01, 0.01, 3)
+    areas = [(a, h) for a in config.regions for h in ("left", "right")]
+    realised, expected = [], []
+    for target, t_hemi in areas:
+        in_target = (cells.region == target) & (cells.hemisphere == t_hemi)
+        sources = [(a, h) for a, h in areas if (a, h) != (target, t_hemi)]
+        shares = cortical.source_shares(knox, volumes, target,
+                                        [(a, "ipsi" if h == t_hemi else "contra")
+                                         for a, h in sources])
+        k_ext = np.mean([spec.background_indegree[la] for la in cells.layer[in_target]])
+        for (source, s_hemi) in sources:
+            side = "ipsi" if s_hemi == t_hemi else "contra"
+            n = np.sum(in_target[post] & (cells.region[pre] == source)
+                       & (cells.hemisphere[pre] == s_hemi))
+            realised.append(n / in_target.sum())
+            expected.append(k_ext * shares[(source, side)] * config.indegree_fraction)
+    realised, expected = np.array(realised), np.array(expected)
+    assert np.corrcoef(realised, expected)[0, 1] > 0.9
+    # ipsi and contra as in the data: pairs the contralateral matrix leaves empty get nothing
+    assert np.all(realised[expected == 0] == 0) and np.all(realised[expected > 0.05] > 0)
+    # no long-range synapse starts at an interneuron or in a non-projecting layer
+    assert set(cells.type[pre]) == {"E"}
+    distance = np.linalg.norm(cells.position_um[pre] - cells.position_um[post], axis=1)
+    assert np.allclose(delay, spec.synaptic_delay_ms
+                       + distance / cortical.LONG_RANGE_VELOCITY_UM_PER_MS)
+
+
+def test_layer_factors_follow_terminal_density():
+    counts = {"L2/3": 100, "L5A": 50, "L5B": 50, "L6": 100}
+    flat = cortical.layer_factors(None, counts)
+    assert flat == {"L2/3": 1.0, "L5A": 1.0, "L5B": 1.0, "L6": 1.0}
+    # half the terminals in L2/3, none in L6; L1 terminals ignored
+    factor = cortical.layer_factors({"L1": 5.0, "L2/3": 0.5, "L5": 0.5, "L6a": 0.0}, counts)
+    assert factor["L2/3"] == pytest.approx(1.5) and factor["L6"] == 0.0
+    assert factor["L5A"] == factor["L5B"] == pytest.approx(1.5)
+    # the mean over cells is 1: the area's total input is kept
+    assert sum(factor[la] * n for la, n in counts.items()) == pytest.approx(sum(counts.values()))
+
+
+def test_koelle_target_layer_profiles(data_dir, ontology):
+    from projections import connectome
+    leaf = connectome.load_koelle_leaf(data_dir)
+    assert leaf.ipsi.shape == leaf.contra.shape == (len(leaf.sources), len(leaf.targets))
+    assert np.sum(~np.isnan(leaf.ipsi).all(axis=1)) == 122       # injected wild-type leaves
+    mop_to_mos = connectome.target_layer_profile(leaf, ontology, "MOp", "MOs", "ipsi")
+    # motor cortico-cortical axons end mostly in L2/3 and L5, hardly in L6b
+    assert mop_to_mos["L2/3"] > mop_to_mos["L6b"] and mop_to_mos["L5"] > mop_to_mos["L6b"]
+    assert connectome.target_layer_profile(leaf, ontology, "GU", "MOp", "ipsi") is None   # no injection

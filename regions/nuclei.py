@@ -1,0 +1,74 @@
+"""Building blocks shared by the non-cortical region modules (thalamus, pons, cerebellum).
+
+Every region uses the cortex's equation family (``regions.cortex.EQUATIONS``: Izhikevich 2003
+with AMPA/GABA_A conductances, a per-cell bias current and a Poisson background), so a user edits
+one equation string; cell classes differ by their Izhikevich constants, bias current and
+background. Regions only declare; ``brainmodel.subcortical`` builds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Izhikevich (2003, IEEE Trans Neural Netw 14:1569, Fig. 2) parameter sets (a, b, c mV, d mV).
+RS = (0.02, 0.2, -65.0, 8.0)        # regular spiking
+FS = (0.1, 0.2, -65.0, 2.0)         # fast spiking
+TC = (0.02, 0.25, -65.0, 0.05)      # thalamo-cortical
+
+
+@dataclass(frozen=True)
+class CellClass:
+    """One cell class of a region: where it sits, how many, and its neuron constants."""
+    name: str
+    compartment: str            # where cells are placed (a key of the region's compartments)
+    density: float              # per mm^3, or per mm^2 when ``planar`` (one sheet per voxel)
+    izhikevich: tuple[float, float, float, float]
+    receptor: str               # "ampa" (excitatory) or "gaba"
+    bias_mean: float = 0.0      # constant bias current, mean and SD (mV/ms, model units)
+    bias_sd: float = 2.0
+    background_indegree: int = 0          # Poisson inputs at BACKGROUND_RATE_HZ, full density
+    background_weight: float = 0.0
+    planar: bool = False
+
+
+@dataclass(frozen=True)
+class LocalPathway:
+    """Connections between two classes of one region.
+
+    rule: "uniform" (any pre cell of the region), "radius" (pre cells within radius_um of the
+    post cell) or "parallel_fibre" (``brainmodel.subcortical.parallel_fibre_candidates``).
+    indegree: inputs per post cell at full density; scaled (x the region's density) unless
+    ``fixed`` (small convergences that cannot be scaled, e.g. 4 mossy fibres per granule cell),
+    and the weight is divided by the same factor, as for the cortex."""
+    pre: str
+    post: str
+    rule: str
+    indegree: float
+    weight_full: float
+    radius_um: float = 0.0
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class RegionSpec:
+    name: str                           # region key: thalamus, pons, cerebellum
+    structures: dict                    # compartment -> CCF acronyms
+    side: str                           # "ipsi" or "contra" to the cortex hemisphere
+    cell_classes: tuple[CellClass, ...]
+    pathways: tuple[LocalPathway, ...] = ()
+    default_density: float | None = None    # None: the cortex's --density
+
+    def cell_class(self, name: str) -> CellClass:
+        for c in self.cell_classes:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+# Neuron density assumed where the shared data has no per-region total (cell_densities/
+# PROVENANCE.md: the Erö et al. 2018 per-region table is not available): the isocortical
+# 9.2e4 per mm^3 (Schüz & Palm 1989), rounded down because thalamic and pontine relay nuclei hold
+# larger somata. Replace with measured values when a table becomes available.
+ASSUMED_NUCLEUS_DENSITY_PER_MM3 = 80_000.0
+# Background like a cortical E cell (regions.cortex: L2/3 K_ext 1600 at weight 0.000372).
+BACKGROUND_INDEGREE = 1600
+BACKGROUND_WEIGHT_E = 0.000372
