@@ -118,8 +118,9 @@ def phase_histograms(path, model, column, node_ids, times_ms, config, summary):
             sel = column & (cells.layer == layer) & (cells.type == cell_type)
             window = sel[node_ids] & (times_ms >= start) & (times_ms < stop)
             values = analysis.spike_phases(times_ms[window], phase, start)
-            ax.hist(np.degrees(values), bins=np.degrees(bins), color=TYPE_COLOURS[cell_type],
-                    density=True)
+            if len(values):
+                ax.hist(np.degrees(values), bins=np.degrees(bins),
+                        color=TYPE_COLOURS[cell_type], density=True)
             stats = phases.get(layer, {}).get(cell_type)
             if stats and stats["n_spikes"]:
                 ax.axvline(stats["mean_phase_deg"], color="k", lw=1)
@@ -144,21 +145,25 @@ def view_3d(path, model, max_points=6000):
         sel = shown[cells.layer[shown] == layer]
         if len(sel):
             ax.scatter(pos[sel, 0], pos[sel, 2], -pos[sel, 1], s=1, c=colour, label=layer)
-    stim = np.flatnonzero(model.stimulated)
-    ax.scatter(pos[stim, 0], pos[stim, 2], -pos[stim, 1], s=40, c="red", marker="*",
-               label=f"stimulated voxel {model.stimulus.voxel_ijk}")
-    ax.set_xlabel("AP (mm)")
-    ax.set_ylabel("ML (mm)")
-    ax.set_zlabel("-DV (mm)")
+    _stimulus_and_axes_3d(ax, model, pos, 40)
     ax.legend(fontsize=7, markerscale=4, loc="upper left")
     ax.set_title(f"{len(cells)} cells ({len(shown)} shown)")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 
 
+def _stimulus_and_axes_3d(ax, model, pos_mm, size) -> None:
+    stim = np.flatnonzero(model.stimulated)
+    ax.scatter(pos_mm[stim, 0], pos_mm[stim, 2], -pos_mm[stim, 1], s=size, c="red", marker="*",
+               label=f"stimulated voxel {model.stimulus.voxel_ijk}")
+    ax.set_xlabel("AP (mm)")
+    ax.set_ylabel("ML (mm)")
+    ax.set_zlabel("-DV (mm)")
+
+
 def fired_cells_3d(path, model, node_ids, max_points=20000):
-    """3-D picture of the cells that fired during the run, coloured by area (one colour per
-    requested region), the stimulated voxel starred."""
+    """3-D picture of the cells that fired during the run, one colour per area, the stimulated
+    voxel starred."""
     cells = model.cells
     fired = np.unique(node_ids)
     rng = np.random.default_rng(0)
@@ -171,12 +176,7 @@ def fired_cells_3d(path, model, node_ids, max_points=20000):
     pos = cells.position_um / 1000.0
     ax.scatter(pos[shown, 0], pos[shown, 2], -pos[shown, 1], s=0.5,
                c=[colours[a] for a in cells.region[shown]], linewidths=0)
-    stim = np.flatnonzero(model.stimulated)
-    ax.scatter(pos[stim, 0], pos[stim, 2], -pos[stim, 1], s=60, c="red", marker="*",
-               label=f"stimulated voxel {model.stimulus.voxel_ijk}")
-    ax.set_xlabel("AP (mm)")
-    ax.set_ylabel("ML (mm)")
-    ax.set_zlabel("-DV (mm)")
+    _stimulus_and_axes_3d(ax, model, pos, 60)
     ax.legend(fontsize=7, loc="upper left")
     ax.set_title(f"{len(fired)} of {len(cells)} cells fired ({len(shown)} shown), "
                  f"{len(areas)} areas of {', '.join(dict.fromkeys(groups))}")

@@ -76,6 +76,19 @@ def test_missing_data_file(tmp_path, data_dir):
     assert sorted(leftovers) == ["data"]
 
 
+def test_missing_connectome_file(tmp_path, data_dir):
+    """A multi-area run needs the Knox 2019 matrix: without it, an error naming the file."""
+    partial = tmp_path / "data"
+    partial.mkdir()
+    for folder in ("allen_ccf_2017_annotation", "allen_structure_ontology", "cell_densities",
+                   "layer_thickness", "mcmodels_cortical_coordinates"):
+        os.symlink(data_dir / folder, partial / folder)
+    proc, leftovers = run_cli(["--data-dir", str(partial), "--regions", "MOp,MOs"], tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "homogeneous-standard-model.csv" in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted(leftovers) == ["data"]
+
+
 def test_help_is_instant():
     proc = subprocess.run([sys.executable, str(ROOT / "run.py"), "--help"], capture_output=True,
                           text=True, timeout=20)
