@@ -68,6 +68,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-topography", dest="topography", action="store_false", default=None,
                    help="long-range projections without the flatmap kernel (homogeneous pairs; "
                         "the default of bihemispheric-cortex)")
+    p.add_argument("--members", type=int, default=None,
+                   help="ensemble / assimilate: ensemble size (default: the experiment's)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="ensemble / assimilate: members run at a time (default 2)")
+    p.add_argument("--cycles", type=int, default=None,
+                   help="assimilate: EnKF cycles (default 10)")
     p.add_argument("--stim-layer", default="L2/3", help="layer whose cells get the DC")
     p.add_argument("--stim-radius", type=float, default=None,
                    help="stimulate the layer's cells within this tangential distance (um) of "
@@ -119,7 +125,8 @@ def config_from_args(args):
         hemisphere=args.hemisphere, density=args.density, duration_ms=args.duration,
         topography=args.topography,
         nuclei=tuple(r for r in args.nuclei.split(",") if r) if args.nuclei is not None else None,
-        region_density=_region_densities(args.region_density))
+        region_density=_region_densities(args.region_density), members=args.members,
+        workers=args.workers, cycles=args.cycles)
     stimulus = dict(layer=args.stim_layer, voxel=args.stim_voxel, coordinate_um=args.stim_coord,
                     onset_ms=args.stim_onset, offset_ms=args.stim_offset,
                     amplitude_mv=args.stim_amplitude, region=args.stim_region,

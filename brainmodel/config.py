@@ -31,6 +31,9 @@ class RunConfig:
     topography: bool = True                 # long-range projections with the flatmap kernel
     nuclei: tuple[str, ...] = ()            # non-cortical regions: thalamus, pons, cerebellum
     region_density: tuple = ()              # ((region, density fraction), ...) overrides
+    members: int = 8                        # ensemble / assimilate: ensemble size
+    workers: int = 2                        # members run at a time
+    cycles: int = 10                        # assimilate: EnKF cycles
     column_radius_um: float = 300.0         # analysis: the stimulated column around the voxel
     analysis_start_ms: float = 300.0        # analysis window starts here (after onset transient)
 
@@ -66,6 +69,10 @@ class RunConfig:
             raise BrainmodelError(f"--seed must be >= 0, not {self.seed}")
         if not self.regions:
             raise BrainmodelError("--regions needs at least one acronym")
+        for name, value, low in (("--members", self.members, 2), ("--workers", self.workers, 1),
+                                 ("--cycles", self.cycles, 1)):
+            if not isinstance(value, int) or value < low:
+                raise BrainmodelError(f"{name} must be an integer >= {low}, not {value!r}")
         from .build_nuclei import REGION_MODULES
         unknown = [n for n in self.nuclei if n not in REGION_MODULES]
         if unknown:
@@ -106,6 +113,15 @@ EXPERIMENTS = {
         "cerebellum; DC in one MOp L2/3 voxel; voxel rate map",
         {"regions": ("MOp", "MOs"), "nuclei": ("striatum", "pallidum", "pons", "cerebellum"),
          "duration_ms": 1500.0}, required_regions=("MOp",)),
+    "ensemble": Experiment(
+        "members of one compiled bihemispheric cortex that differ by seed and per-area "
+        "background; throughput",
+        {"regions": ("Isocortex",), "hemisphere": "both", "density": 0.02, "duration_ms": 1000.0,
+         "topography": False, "members": 4, "stimulus": {"region": "MOp"}}),
+    "assimilate": Experiment(
+        "EnKF: recover hidden per-area background factors of MOp + MOs from their rates",
+        {"regions": ("MOp", "MOs"), "density": 0.02, "duration_ms": 400.0, "topography": False,
+         "analysis_start_ms": 100.0, "members": 16, "cycles": 10}),
     "topography": Experiment(
         "left MOp + MOs + SSp + SSs, three DC sites along the rostro-caudal axis of MOp",
         {"regions": ("MOp", "MOs", "SSp", "SSs"), "duration_ms": 1000.0,

@@ -9,6 +9,10 @@ them:
   (``brainmodel.topography``; DESIGN.md item 3).
 - ``bihemispheric-cortex``: the whole isocortex (43 areas of the Knox 2019 model) in both
   hemispheres with ipsi- and contralateral projections; DC stimulation in left MOp (item 4).
+- ``motor-loop`` and ``agranular-bg-cb``: the cortex with thalamus, pons and cerebellum, or with
+  striatum, pallidum, pons and cerebellum (``brainmodel.build_nuclei``; items 2 and 4).
+- ``ensemble`` and ``assimilate``: many members of one compiled network, and an ensemble Kalman
+  filter on them (``brainmodel.ensemble_experiments``; item 4).
 """
 from __future__ import annotations
 
@@ -72,47 +76,59 @@ def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bo
         start = time.perf_counter()
         model = build.build_model(config, spec if spec is not None else default_spec(),
                                   annotation, ontology, kim, progress)
-        variants = stimulus_variants(model, config, progress)
-        run, construction_s, spikes = _simulate(
-            model, config, out / "build" if keep_build else None, start, progress,
-            [mask for _, mask in variants])
-        outputs.write_json(out / "config.json", config.to_dict())
-        model.cells.write_csv(out / "cells.csv")
-        if config.compile_only:
-            outputs.write_json(out / "timings.json", dict(
-                run.timings, network_construction_s=construction_s, n_cells=len(model.cells),
-                n_synapses=int(sum(len(e) for e in model.edges))))
-            progress(f"compiled for {config.device} in {run.timings['codegen_compile_s']:.1f} s;"
-                     f" not run (--compile-only)")
+        if config.experiment in ("ensemble", "assimilate"):
+            from . import ensemble_experiments
+            outputs.write_json(out / "config.json", config.to_dict())
+            model.cells.write_csv(out / "cells.csv")
+            progress(_headline(ensemble_experiments.run(model, config, out, progress), {}))
         else:
-            from . import plotting
-            for (label, _), (node_ids, times_ms) in zip(variants, spikes):
-                name = "spikes.h5" if label is None else f"spikes-{label}.h5"
-                outputs.write_sonata_spikes(out / name, POPULATION, node_ids, times_ms)
-            all_ids = np.concatenate([ids for ids, _ in spikes])
-            timings = _timings(model, run.timings, construction_s, all_ids, wall_start)
-            timings["n_runs"] = len(spikes)
-            outputs.write_json(out / "timings.json", timings)
-            if config.experiment == "topography":
-                summary = summarise_topography(model, config, variants, spikes)
-                plotting.topography_figures(out / "figures", model, config, variants, spikes,
-                                            summary)
-            else:
-                summary = summarise(model, config, *spikes[0])
-                if model.n_cortex is not None:
-                    summary["regions"] = summarise_regions(model, config, *spikes[0], summary)
-                    if config.experiment == "motor-loop":
-                        summary["loop_checks"] = loop_checks(summary["regions"])
-                    plotting.region_figures(out / "figures", model, config, *spikes[0],
-                                            summary)
-                    plotting.voxel_rate_map(out / "figures" / "voxel_rates.png", model,
-                                            *spikes[0], *summary["analysis_window_ms"])
-                plotting.all_figures(out / "figures", model, config, *spikes[0], summary)
-            summary["performance"] = timings
-            outputs.write_json(out / "summary.json", summary)
-            progress(_headline(summary, timings))
+            _run_network(model, config, out, keep_build, start, wall_start, progress)
     progress(f"outputs in {final.resolve()}")
     return final
+
+
+def _run_network(model, config, out: Path, keep_build: bool, start: float, wall_start: float,
+                 progress) -> None:
+    """One compiled network, run once per stimulus variant; outputs, summary and figures."""
+    variants = stimulus_variants(model, config, progress)
+    run, construction_s, spikes = _simulate(
+        model, config, out / "build" if keep_build else None, start, progress,
+        [mask for _, mask in variants])
+    outputs.write_json(out / "config.json", config.to_dict())
+    model.cells.write_csv(out / "cells.csv")
+    if config.compile_only:
+        outputs.write_json(out / "timings.json", dict(
+            run.timings, network_construction_s=construction_s, n_cells=len(model.cells),
+            n_synapses=int(sum(len(e) for e in model.edges))))
+        progress(f"compiled for {config.device} in {run.timings['codegen_compile_s']:.1f} s;"
+                 f" not run (--compile-only)")
+    else:
+        from . import plotting
+        for (label, _), (node_ids, times_ms) in zip(variants, spikes):
+            name = "spikes.h5" if label is None else f"spikes-{label}.h5"
+            outputs.write_sonata_spikes(out / name, POPULATION, node_ids, times_ms)
+        all_ids = np.concatenate([ids for ids, _ in spikes])
+        timings = _timings(model, run.timings, construction_s, all_ids, wall_start)
+        timings["n_runs"] = len(spikes)
+        outputs.write_json(out / "timings.json", timings)
+        if config.experiment == "topography":
+            summary = summarise_topography(model, config, variants, spikes)
+            plotting.topography_figures(out / "figures", model, config, variants, spikes,
+                                        summary)
+        else:
+            summary = summarise(model, config, *spikes[0])
+            if model.n_cortex is not None:
+                summary["regions"] = summarise_regions(model, config, *spikes[0], summary)
+                if config.experiment == "motor-loop":
+                    summary["loop_checks"] = loop_checks(summary["regions"])
+                plotting.region_figures(out / "figures", model, config, *spikes[0],
+                                        summary)
+                plotting.voxel_rate_map(out / "figures" / "voxel_rates.png", model,
+                                        *spikes[0], *summary["analysis_window_ms"])
+            plotting.all_figures(out / "figures", model, config, *spikes[0], summary)
+        summary["performance"] = timings
+        outputs.write_json(out / "summary.json", summary)
+        progress(_headline(summary, timings))
 
 
 def stimulus_variants(model, config, progress=log) -> list[tuple[str | None, np.ndarray]]:
@@ -403,6 +419,12 @@ def phase_checks(phases: dict, layer_depth: dict) -> dict:
 
 
 def _headline(summary, timings) -> str:
+    if summary.get("experiment") == "ensemble":
+        return (f"{summary['members']} members, {summary['member_bio_s_per_wall_s']:.3f} "
+                f"member x biological s per wall s")
+    if summary.get("experiment") == "assimilate":
+        return (f"parameter error {summary['error'][0]:.3f} -> {summary['error'][-1]:.4f} "
+                f"({summary['error_reduction']:.1f}x lower) over {summary['cycles']} cycles")
     if "centroid_follows_site" in summary:
         follows = ", ".join(f"{a} {'yes' if v else 'no'}"
                             for a, v in summary["centroid_follows_site"].items())

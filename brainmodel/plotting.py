@@ -384,3 +384,25 @@ def voxel_rate_map(path, model, node_ids, times_ms, start_ms: float, stop_ms: fl
     axes[1].set_title("side view")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
+
+
+def assimilation_figure(path, names, truth, result) -> None:
+    """Parameter trajectories (ensemble mean +- SD per cycle, truth dashed) and the error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cycles = np.arange(len(result["mean"]))
+    fig = _figure(figsize=(11, 4))
+    axes = fig.subplots(1, 2)
+    for k, name in enumerate(names):
+        line, = axes[0].plot(cycles, result["mean"][:, k], marker="o", label=name)
+        axes[0].fill_between(cycles, result["mean"][:, k] - result["sd"][:, k],
+                             result["mean"][:, k] + result["sd"][:, k], alpha=0.2,
+                             color=line.get_color())
+        axes[0].axhline(truth[k], ls="--", color=line.get_color())
+    axes[0].set_xlabel("cycle (0 = prior)")
+    axes[0].set_ylabel("parameter (mean +- SD; dashed: hidden truth)")
+    axes[0].legend(fontsize=8)
+    axes[1].semilogy(cycles, result["error"], marker="o")
+    axes[1].set_xlabel("cycle")
+    axes[1].set_ylabel("error of the mean (RMS, fraction of the range)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)

@@ -150,3 +150,39 @@ def test_motor_loop_run_reports_every_region(tmp_path, data_dir):
     for name in ("raster_regions.png", "regions_coherence_phase.png", "spectra_regions.png",
                  "gamma_phase_regions.png", "voxel_rates.png"):
         assert (folder / "figures" / name).is_file(), name
+
+
+def test_ensemble_members_share_one_build_and_are_reproducible(tmp_path, data_dir, annotation,
+                                                               ontology, kim):
+    from brainmodel import ensemble
+    from brainmodel.config import configure
+    from regions.cortex import default_spec
+    config = configure(density=0.02, duration_ms=300.0, analysis_start_ms=100.0,
+                       data_dir=data_dir).validate()
+    model = build.build_model(config, default_spec(), annotation, ontology, kim,
+                              progress=lambda m: None)
+    ens = ensemble.Ensemble(model, config, tmp_path / "build", progress=None)
+    try:
+        same = ensemble.Member({"background:MOp": 1.0}, seed=4)
+        members = [same, same, ensemble.Member({"background:MOp": 1.4}, seed=4),
+                   ensemble.Member({"background:MOp": 1.0}, seed=5)]
+        parallel = ens.run_members(members, workers=2, progress=None)
+        alone = ens.run_members(members[:1], workers=1, progress=None)
+    finally:
+        ens.close()
+    assert np.array_equal(parallel[0][0], parallel[1][0])            # same member, same spikes
+    assert np.array_equal(parallel[0][1], alone[0][1])                # workers do not interfere
+    assert len(parallel[2][0]) > 1.1 * len(parallel[0][0])           # more drive, more spikes
+    assert not np.array_equal(parallel[0][0], parallel[3][0])         # another initial state
+
+
+def test_assimilation_lowers_the_error_on_a_small_network(tmp_path, data_dir):
+    from brainmodel.config import configure
+    config = configure("assimilate", regions=("MOp",), density=0.01, duration_ms=300.0,
+                       analysis_start_ms=100.0,
+                       members=8, cycles=3, output=tmp_path / "enkf", data_dir=data_dir)
+    folder = run_experiment(config, progress=lambda m: None)
+    summary = json.loads((folder / "summary.json").read_text())
+    error = summary["error"]
+    assert len(error) == 4 and error[-1] < 0.6 * error[0], error
+    assert (folder / "figures" / "assimilation.png").is_file()

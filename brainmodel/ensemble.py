@@ -1,0 +1,142 @@
+"""Ensembles: one compiled network, many members that differ by parameters and initial state.
+
+The network is built and compiled once (cpp_standalone or cuda_standalone). A member is a set of
+``run_args`` (Brian2 standalone: values of constants and initial values passed to the binary at
+start, no recompilation) and runs the binary with its own results folder. Members run in
+parallel worker threads of ``concurrent.futures`` (each one waits on its own process of the
+compiled binary), at most ``workers`` at a time.
+
+Parameters a member can set (names checked, unknown names are an error):
+- ``background:<area>``: factor on the Poisson background weight of the area's cells;
+- ``gain:<area>``: factor on the weights of the local excitatory synapses onto the area's cells
+  (the area's E/I balance);
+- member seed: the initial membrane potentials and recovery variables (the background's random
+  stream is compiled into the binary and is the same for every member).
+
+Brian2 2.10.1 internals used (pinned in setup.cfg): ``device._prepare_variableview_run_arg``
+turns a value into the binary's command-line form, and a member's spikes are read by pointing
+``device.results_dir`` at its folder.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import build, devices
+from .errors import BrainmodelError
+
+KINDS = ("background", "gain")
+
+
+@dataclass(frozen=True)
+class Member:
+    parameters: dict            # name -> factor (see module docstring)
+    seed: int = 0
+
+
+def check_parameters(names, areas) -> None:
+    for name in names:
+        kind, _, area = name.partition(":")
+        if kind not in KINDS or area not in areas:
+            raise BrainmodelError(f"unknown ensemble parameter {name!r}; use "
+                                  f"{' or '.join(k + ':<area>' for k in KINDS)} with an area of "
+                                  f"the model ({', '.join(sorted(areas))})")
+
+
+class Ensemble:
+    """A compiled network and the means to run members of it (see module docstring)."""
+
+    def __init__(self, model, config, build_dir: Path, progress=print):
+        import brian2 as b2
+
+        self.model, self.config, self.build_dir = model, config, Path(build_dir)
+        self.areas = np.asarray(model.group_of_cells())
+        self.run = devices.use_device(config.device, self.build_dir, config.threads,
+                                      config.compute_capability)
+        net, self.objects = build.create_network(model, config)
+        self.base_background = build.cell_constants(model, config.indegree_fraction)[
+            "w_background"]
+        self.base_weights = {t.receptor: np.asarray(t.weight) for t in model.edges}
+        devices.run_network(self.run, net, config.duration_ms * b2.ms, progress=progress,
+                            compile_only=True)
+
+    def run_args(self, member: Member) -> dict:
+        """{VariableView: values} for one member."""
+        check_parameters(member.parameters, set(self.areas))
+        cells, group = self.model.cells, self.objects["cortex"]
+        background = self.base_background.copy()
+        gain = np.ones(len(cells))
+        for name, factor in member.parameters.items():
+            kind, _, area = name.partition(":")
+            target = background if kind == "background" else gain
+            target[self.areas == area] *= factor
+        state = build.initial_state(self.model, member.seed)
+        import brian2 as b2
+        args = {group.w_background: background, group.v: state["v"] * b2.mV,
+                group.u: state["u"] * b2.mV}
+        excitatory = self.objects.get("cortex_ampa")
+        if excitatory is not None and "ampa" in self.base_weights:
+            table = next(t for t in self.model.edges if t.receptor == "ampa")
+            args[excitatory.w] = self.base_weights["ampa"] * gain[table.post]
+        return args
+
+    def run_members(self, members: list[Member], workers: int = 2, progress=print) -> list:
+        """[(spike ids, spike times ms)] per member, in order; members run ``workers`` at a
+        time, each in its own results folder."""
+        import brian2 as b2
+
+        device = b2.get_device()
+        commands = []
+        for n, member in enumerate(members):
+            line = []
+            for key, value in self.run_args(member).items():
+                name, string, file_name, array = device._prepare_variableview_run_arg(key, value)
+                if file_name:
+                    path = self.build_dir / "static_arrays" / file_name
+                    if not path.exists():
+                        array.tofile(path)
+                line.append(f"{name}={string}")
+            results = self.build_dir / f"results_member{n}"
+            results.mkdir(exist_ok=True)
+            commands.append((["./main", "--results_dir", str(results) + os.sep] + line, results))
+
+        def launch(command):
+            argv, results = command
+            with open(results / "stdout.txt", "w") as out:
+                code = subprocess.call(argv, cwd=self.build_dir, stdout=out,
+                                       stderr=subprocess.STDOUT)
+            if code:
+                raise BrainmodelError(f"ensemble member failed (exit {code}); see "
+                                      f"{results / 'stdout.txt'}")
+            return results
+
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            folders = []
+            for n, folder in enumerate(pool.map(launch, commands)):
+                folders.append(folder)
+                if progress and (n + 1) % max(1, len(commands) // 10) == 0:
+                    progress(f"  members {n + 1}/{len(commands)}")
+        self.run.timings["members_run_s"] = time.perf_counter() - start
+        device.has_been_run = True          # the binary ran (here, not through device.run)
+        return [self._spikes(folder) for folder in folders]
+
+    def _spikes(self, folder: Path):
+        import brian2 as b2
+
+        device = b2.get_device()
+        monitor = self.objects["spikes"]
+        device.results_dir = str(folder) + os.sep
+        for variable in monitor.variables.values():
+            if variable in device.array_cache:
+                device.array_cache[variable] = None
+        return (np.asarray(monitor.i[:], dtype=np.int64), np.asarray(monitor.t[:] / b2.ms))
+
+    def close(self) -> None:
+        devices.release_device()
