@@ -55,7 +55,7 @@ class Ensemble:
     def __init__(self, model, config, build_dir: Path, progress=print):
         import brian2 as b2
 
-        self.model, self.config, self.build_dir = model, config, Path(build_dir)
+        self.model, self.config, self.build_dir = model, config, Path(build_dir).resolve()
         self.areas = np.asarray(model.group_of_cells())
         self.run = devices.use_device(config.device, self.build_dir, config.threads,
                                       config.compute_capability)
