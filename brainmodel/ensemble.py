@@ -8,8 +8,8 @@ compiled binary), at most ``workers`` at a time.
 
 Parameters a member can set (names checked, unknown names are an error):
 - ``background:<area>``: factor on the Poisson background weight of the area's cells;
-- ``gain:<area>``: factor on the weights of the local excitatory synapses onto the area's cells
-  (the area's E/I balance);
+- ``gain:<area>``: factor on the weights of all excitatory (AMPA) synapses onto the area's
+  cells, local and long-range (the area's E/I balance);
 - member seed: the initial membrane potentials and recovery variables (the background's random
   stream is compiled into the binary and is the same for every member).
 
