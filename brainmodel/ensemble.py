@@ -49,6 +49,14 @@ def check_parameters(names, areas) -> None:
                                   f"the model ({', '.join(sorted(areas))})")
 
 
+def _apply(parameters: dict, areas: np.ndarray, background: np.ndarray,
+           gain: np.ndarray) -> None:
+    """Multiply per-cell background weights and excitatory gains in place by the factors."""
+    for name, factor in parameters.items():
+        kind, _, area = name.partition(":")
+        (background if kind == "background" else gain)[areas == area] *= factor
+
+
 class Ensemble:
     """A compiled network and the means to run members of it (see module docstring)."""
 
@@ -72,10 +80,7 @@ class Ensemble:
         cells, group = self.model.cells, self.objects["cortex"]
         background = self.base_background.copy()
         gain = np.ones(len(cells))
-        for name, factor in member.parameters.items():
-            kind, _, area = name.partition(":")
-            target = background if kind == "background" else gain
-            target[self.areas == area] *= factor
+        _apply(member.parameters, self.areas, background, gain)
         state = build.initial_state(self.model, member.seed)
         import brian2 as b2
         args = {group.w_background: background, group.v: state["v"] * b2.mV,
@@ -140,3 +145,72 @@ class Ensemble:
 
     def close(self) -> None:
         devices.release_device()
+
+
+def replicated_model(model, n_copies: int):
+    """The model with its cells and edges repeated ``n_copies`` times (copy k has ids
+    k*N .. k*N+N-1): members batched as independent copies inside one network."""
+    import dataclasses
+
+    from .connectivity import EdgeTable
+    from .placement import CellTable
+
+    if model.nucleus_constants is not None:
+        raise BrainmodelError("batched copies of models with non-cortical regions are not "
+                              "supported (their ids must follow the cortex's)")
+    n = len(model.cells)
+    cells = model.cells
+    fields = {f.name: getattr(cells, f.name) for f in dataclasses.fields(CellTable)}
+    repeated = {name: (value if name == "populations" else
+                       np.concatenate([value] * n_copies)) for name, value in fields.items()}
+    edges = tuple(EdgeTable(np.concatenate([t.pre + k * n for k in range(n_copies)]),
+                            np.concatenate([t.post + k * n for k in range(n_copies)]),
+                            np.tile(t.weight, n_copies), np.tile(t.delay_ms, n_copies),
+                            t.receptor) for t in model.edges)
+    factor = None if model.background_factor is None else np.tile(model.background_factor,
+                                                                  n_copies)
+    return dataclasses.replace(model, cells=CellTable(**repeated), edges=edges,
+                               stimulated=np.tile(model.stimulated, n_copies),
+                               background_factor=factor)
+
+
+def run_batched(model, config, members: list[Member], build_dir: Path, progress=print):
+    """All members as copies inside one network, one compilation and one run. Returns
+    ([(spike ids, spike times ms)] per member, ids of the original model; device timings). The
+    copies draw different background noise, unlike separate members (``Ensemble``), which share
+    the compiled stream."""
+    import brian2 as b2
+
+    batch = replicated_model(model, len(members))
+    areas = np.tile(np.asarray(model.group_of_cells()), len(members))
+    n = len(model.cells)
+    run = devices.use_device(config.device, Path(build_dir).resolve(), config.threads,
+                             config.compute_capability)
+    try:
+        net, objects = build.create_network(batch, config)
+        group = objects["cortex"]
+        background = build.cell_constants(batch, config.indegree_fraction)["w_background"]
+        gain = np.ones(len(batch.cells))
+        v, u = np.empty(len(batch.cells)), np.empty(len(batch.cells))
+        for k, member in enumerate(members):
+            check_parameters(member.parameters, set(areas))
+            copy = slice(k * n, (k + 1) * n)
+            _apply(member.parameters, areas[copy], background[copy], gain[copy])
+            state = build.initial_state(model, member.seed)
+            v[copy], u[copy] = state["v"], state["u"]
+        group.w_background = background
+        group.v = v * b2.mV
+        group.u = u * b2.mV
+        if "cortex_ampa" in objects:
+            table = next(t for t in batch.edges if t.receptor == "ampa")
+            objects["cortex_ampa"].w = table.weight * gain[table.post]
+        monitor = objects["spikes"]
+        spikes = devices.run_network(
+            run, net, config.duration_ms * b2.ms, progress=progress,
+            collect=lambda: (np.asarray(monitor.i[:], np.int64),
+                             np.asarray(monitor.t[:] / b2.ms)))[0]
+    finally:
+        devices.release_device()
+    ids, times = spikes
+    return [(ids[(ids >= k * n) & (ids < (k + 1) * n)] - k * n,
+             times[(ids >= k * n) & (ids < (k + 1) * n)]) for k in range(len(members))], run.timings

@@ -45,3 +45,20 @@ def test_unknown_ensemble_parameter_is_refused():
         ensemble.check_parameters(["drive:MOp"], {"MOp"})
     with pytest.raises(BrainmodelError, match="unknown ensemble parameter 'gain:VISp'"):
         ensemble.check_parameters(["gain:VISp"], {"MOp", "MOs"})
+
+
+def test_replicated_model_holds_independent_copies(data_dir, annotation, ontology, kim):
+    from brainmodel import build
+    from brainmodel.config import configure
+    from regions.cortex import default_spec
+    config = configure(density=0.01, data_dir=data_dir).validate()
+    model = build.build_model(config, default_spec(), annotation, ontology, kim,
+                              progress=lambda m: None)
+    batch = ensemble.replicated_model(model, 3)
+    n = len(model.cells)
+    assert len(batch.cells) == 3 * n and batch.stimulated.sum() == 3 * model.stimulated.sum()
+    for original, copied in zip(model.edges, batch.edges):
+        assert len(copied) == 3 * len(original)
+        copy = copied.pre // n
+        assert np.array_equal(copy, copied.post // n)           # no synapse between copies
+        assert np.array_equal(copied.pre[copy == 2] - 2 * n, original.pre)
