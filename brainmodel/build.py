@@ -6,6 +6,7 @@ Phases are separate functions so each can be tested alone:
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
@@ -62,7 +63,7 @@ def build_model(config, spec, annotation, ontology, kim, progress=print) -> Mode
     voxels = atlas_mod.select_regions(annotation, ontology, list(area_group), config.hemisphere)
     timings["atlas_s"] = time.perf_counter() - start
     stim = stimulus_mod.resolve(config.stimulus, voxels, config.duration_ms,
-                                _default_stimulus_region(config, area_group, voxels))
+                                default_stimulus_region(config, area_group, voxels))
     progress(f"atlas: {len(voxels)} voxels of {','.join(config.regions)} ({config.hemisphere})")
 
     start = time.perf_counter()
@@ -92,18 +93,12 @@ def build_model(config, spec, annotation, ontology, kim, progress=print) -> Mode
                   area_group)
     if config.nuclei:
         from . import build_nuclei
-        if knox is None:
-            from projections import connectome as connectome_mod
-
-            from . import data
-            knox = connectome_mod.load_knox_homogeneous(data.resolve_data_dir(config.data_dir),
-                                                        ontology)
         model = build_nuclei.add_nuclei(model, config, annotation, ontology, knox, seeds,
                                         progress)
     return model
 
 
-def _default_stimulus_region(config, area_group, voxels) -> np.ndarray:
+def default_stimulus_region(config, area_group, voxels) -> np.ndarray:
     """Voxels of the stimulus region (default: the first requested region) in the left
     hemisphere (right when only the right one is modelled)."""
     name = config.stimulus.region or config.regions[0]
@@ -118,12 +113,13 @@ def _default_stimulus_region(config, area_group, voxels) -> np.ndarray:
 def resolve_areas(config, ontology):
     """The modelled areas ({area: requested region}) and the connectome that defines them.
 
-    One area with only layers below it in one hemisphere (the default MOp) needs no connectome
-    (returns None for it); any other selection is expanded to the Knox 2019 source areas
-    (``projections.connectome.expand_areas``), which also load for the long-range projections."""
+    One area with only layers below it in one hemisphere and no other region (the default MOp)
+    needs no connectome (returns None for it); any other selection is expanded to the Knox 2019
+    source areas (``projections.connectome.expand_areas``), which also serve the long-range and
+    the non-cortical projections."""
     only = config.regions[0]
     children = ontology.children[ontology.get(only).id]
-    if (len(config.regions) == 1 and config.hemisphere != "both"
+    if (len(config.regions) == 1 and config.hemisphere != "both" and not config.nuclei
             and all(not ontology.children[c] for c in children)):
         return {only: only}, None
     from projections import connectome as connectome_mod
@@ -159,8 +155,6 @@ def _add_long_range(config, spec, cells, edges, knox, area_group, ontology, anno
         requested = np.array([area_group.get(a, a) for a in cells.region], dtype=str)
         groups = np.char.add(requested, cells.hemisphere.astype(str))
         relative = flatmap.relative_positions(flat, groups, cells.hemisphere)
-    import functools
-
     leaf = connectome_mod.load_koelle_leaf(data_dir)
     profile = functools.lru_cache(maxsize=None)(functools.partial(
         connectome_mod.target_layer_profile, leaf, ontology))

@@ -1,5 +1,6 @@
-"""Builder phase for the non-cortical regions: appends thalamus, pons and cerebellum cells, their
-local connections and the loop's projections to a built cortex model (``build.build_model``).
+"""Builder phase for the non-cortical regions: appends thalamus, pons, cerebellum, striatum and
+pallidum cells, their local connections and the projections between regions to a built cortex
+model (``build.build_model``).
 
 Cortical cells keep ids 0..n_cortex-1 (so the cortex network is unchanged by adding regions,
 apart from the thalamo-cortical inputs that replace part of its background); the regions follow
@@ -13,6 +14,7 @@ import time
 import numpy as np
 
 from . import connectivity, subcortical
+from .build import background_sources
 from .placement import CellTable
 
 REGION_MODULES = ("thalamus", "pons", "cerebellum", "striatum", "pallidum")
@@ -50,6 +52,8 @@ def add_nuclei(model, config, annotation, ontology, knox, seeds: dict, progress=
     cells = model.cells
     density = {"cortex": config.density}
     extra_edges, constants, area_group = [], [], dict(model.area_group)
+    # the same number of Poisson background inputs as the cortex cells (build.cell_constants)
+    sources = background_sources(model.spec, config.indegree_fraction)
     for index, spec in enumerate(specs):
         f = region_density(config, spec.name, spec)
         density[spec.name] = f
@@ -61,10 +65,7 @@ def add_nuclei(model, config, annotation, ontology, knox, seeds: dict, progress=
         extra_edges += subcortical.local_edges(spec, part, first, f, seeds["connectivity"],
                                                index + 1, model.spec.synaptic_delay_ms,
                                                model.spec.velocity_um_per_ms)
-        from .build import background_sources
-        constants.append(subcortical.constants(
-            spec, part, f, background_sources(model.spec, config.indegree_fraction),
-            model.spec.background_rate_hz))
+        constants.append(subcortical.constants(spec, part, sources))
         area_group.update({s: spec.name for s in set(part.structure)})
         counts = ", ".join(f"{c.name} {int(np.sum(part.cell_class == c.name))}"
                            for c in spec.cell_classes)

@@ -46,8 +46,9 @@ def parser() -> argparse.ArgumentParser:
                         "(SSp, Isocortex), which stand for their Knox 2019 areas (default: the "
                         "experiment's; m1-gamma: MOp)")
     p.add_argument("--nuclei", default=None,
-                   help="comma-separated non-cortical regions to add: thalamus, pons, cerebellum "
-                        "(default: the experiment's; motor-loop: all three)")
+                   help="comma-separated non-cortical regions to add: thalamus, pons, cerebellum, "
+                        "striatum, pallidum (default: the experiment's; motor-loop: the first "
+                        "three)")
     p.add_argument("--region-density", default=None, metavar="REGION=F,...",
                    help="density fraction per region, e.g. cerebellum=0.005,pons=0.1 (default: "
                         "--density; the cerebellum 0.01, it holds most of the cells)")

@@ -58,9 +58,9 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """(pre, post) global ids connected by the tangential Gaussian rule; no autapses.
 
-    Exact Bernoulli sampling, organised by voxel blocks: cells are grouped by
-    ``cells_voxel_row`` (a voxel, or a coarser block: ``sampling_blocks``), block pairs within the cutoff plus the largest in-voxel
-    tangential offset are found with a k-d tree over voxels. Every cell pair of a block stands
+    Exact Bernoulli sampling, organised by blocks: cells are grouped by ``cells_voxel_row`` (a
+    voxel, or a coarser block: ``sampling_blocks``); block pairs within the cutoff plus the
+    largest in-block tangential offset are found with a k-d tree over block centres. Every cell pair of a block stands
     for one uniform number u and is connected iff u < p(d) and d <= cutoff. Only the pairs with
     u below the block's upper bound on p(d) are generated (``block_pairs``), so both the
     random numbers and the distances scale with the candidates, not with all pairs.

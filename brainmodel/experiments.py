@@ -112,9 +112,8 @@ def _run_network(model, config, out: Path, keep_build: bool, start: float, wall_
         timings["n_runs"] = len(spikes)
         outputs.write_json(out / "timings.json", timings)
         if config.experiment == "topography":
-            summary = summarise_topography(model, config, variants, spikes)
-            plotting.topography_figures(out / "figures", model, config, variants, spikes,
-                                        summary)
+            summary, rates = summarise_topography(model, config, variants, spikes)
+            plotting.topography_figures(out / "figures", model, rates, summary)
         else:
             summary = summarise(model, config, *spikes[0])
             if model.n_cortex is not None:
@@ -142,10 +141,8 @@ def stimulus_variants(model, config, progress=log) -> list[tuple[str | None, np.
     from .stimulus import stimulated_cells
 
     voxels, stim = model.voxels, model.stimulus
-    first = np.isin(voxels.region, [a for a, g in model.area_group.items()
-                                    if g == config.regions[0]])
-    first &= voxels.hemisphere == voxels.hemisphere[voxels.find(stim.voxel_ijk)]
-    sites = topography.stimulation_sites(voxels, first, model_layers(voxels.layer), stim.layer)
+    region = build.default_stimulus_region(config, model.area_group, voxels)
+    sites = topography.stimulation_sites(voxels, region, model_layers(voxels.layer), stim.layer)
     out = [("control", np.zeros(len(model.cells), bool))]
     for n, ijk in enumerate(sites):
         row = int(voxels.find(ijk))
@@ -192,8 +189,9 @@ def _simulate(model, config, kept_build_dir, start, progress, stimulus_masks):
             shutil.rmtree(build_dir, ignore_errors=True)
 
 
-def summarise_topography(model, config, variants, spikes) -> dict:
-    """Responses (site run minus control) per area for every site; see brainmodel.topography."""
+def summarise_topography(model, config, variants, spikes):
+    """Responses (site run minus control) per area for every site (brainmodel.topography).
+    Returns (summary, per-cell rates of every run: control first)."""
     from . import topography
 
     cells = model.cells
@@ -210,7 +208,7 @@ def summarise_topography(model, config, variants, spikes) -> dict:
                                              for area in dict.fromkeys(groups)}
                             for (label, _), r in zip(variants, rates)}
     return {"experiment": config.experiment, "analysis_window_ms": [start, stop],
-            "stimulus_amplitude_mv": model.stimulus.amplitude_mv, **out}
+            "stimulus_amplitude_mv": model.stimulus.amplitude_mv, **out}, rates
 
 
 def _timings(model, run_timings, construction_s, node_ids, wall_start) -> dict:
@@ -305,8 +303,7 @@ def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
     (band-passed around its own spectral peak)."""
     cells = model.cells
     start, stop = summary["analysis_window_ms"]
-    system, group = model.system_of_cells(), model.group_of_cells()
-    label = np.where(system == "cortex", group, system)
+    label = model.group_of_cells()
     reference_area = label[np.flatnonzero(model.stimulated)[0]]
     reference = label == reference_area
     ref_rate, ref_peak = _rate_and_peak(times_ms[reference[node_ids]], int(reference.sum()),
@@ -315,13 +312,13 @@ def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
     phase = analysis.gamma_phase(ref_rate, peak_hz) if np.isfinite(peak_hz) else None
     window = (times_ms >= start) & (times_ms < stop)
     out = {"reference": {"population": f"all cells of {reference_area}",
-                         "spectral_peak": ref_peak}}
+                         "area": reference_area, "spectral_peak": ref_peak}}
     for name in dict.fromkeys(zip(label, cells.type)):
         members = (label == name[0]) & (cells.type == name[1])
         spikes = members[node_ids] & window
-        rate = analysis.population_rate(times_ms[spikes], int(members.sum()), start, stop)
+        rate, peak = _rate_and_peak(times_ms[spikes], int(members.sum()), start, stop)
         entry = {"n_cells": int(members.sum()), "rate_hz": float(rate.mean()),
-                 "spectral_peak": analysis.spectral_peak(*analysis.welch_spectrum(rate))}
+                 "spectral_peak": peak}
         if rate.any():
             entry["gamma_coherence"] = analysis.band_coherence(
                 ref_rate, rate, GAMMA_BAND_HZ, rng=np.random.default_rng(len(out)))

@@ -190,14 +190,11 @@ def _cycle_colours(n):
     return [cmap(i % 20) for i in range(n)]
 
 
-def topography_figures(folder: Path, model, config, variants, spikes, summary) -> None:
-    """Voxel response maps (top view) per site and rostro-caudal segment responses per area."""
-    from . import topography
-
+def topography_figures(folder: Path, model, rates, summary) -> None:
+    """Voxel response maps (top view) per site and rostro-caudal segment responses per area;
+    ``rates``: per-cell rates of the control run, then of each site run."""
     folder.mkdir(parents=True, exist_ok=True)
     cells, voxels = model.cells, model.voxels
-    start, stop = summary["analysis_window_ms"]
-    rates = [topography.cell_rates(ids, t, len(cells), start, stop) for ids, t in spikes]
     ap, ml = voxels.ijk[cells.voxel_row, 0], voxels.ijk[cells.voxel_row, 2]
     shape = (voxels.shape[0], voxels.shape[2])
     count = np.zeros(shape)
@@ -257,8 +254,7 @@ def region_figures(folder: Path, model, config, node_ids, times_ms, summary,
     folder.mkdir(parents=True, exist_ok=True)
     cells = model.cells
     regions = {k: v for k, v in summary["regions"].items() if k != "reference"}
-    system, group = model.system_of_cells(), model.group_of_cells()
-    label = np.where(system == "cortex", group, system)
+    label = model.group_of_cells()
     names = list(regions)
     rng = np.random.default_rng(0)
     row_of = np.full(len(cells), -1)
@@ -317,8 +313,7 @@ def _region_spectra_and_phases(folder, cells, label, names, node_ids, times_ms, 
     members_of = {n: (label == n.rsplit(" ", 1)[0]) & (cells.type == n.rsplit(" ", 1)[1])
                   for n in names}
     reference = summary["regions"]["reference"]
-    ref_area = reference["population"].split(" of ", 1)[1]
-    ref_mask = label == ref_area
+    ref_mask = label == reference["area"]
     ref_rate = analysis.population_rate(times_ms[ref_mask[node_ids] & window],
                                         int(ref_mask.sum()), start, stop)
     peak_hz = reference["spectral_peak"]["frequency_hz"]

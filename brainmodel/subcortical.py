@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .connectivity import delays_ms
 from .errors import BrainmodelError
 
 ML_AXIS = np.array([0.0, 0.0, 1.0])
@@ -84,6 +85,7 @@ def place(spec, annotation, ontology, hemisphere: str, density_fraction: float, 
     masks = compartments(spec, annotation, ontology, hemisphere, cerebellar_layers)
     res = annotation.resolution_um
     axes = _cerebellar_axes(cerebellar_layers, res) if cerebellar_layers is not None else None
+    structure_of = _structure_lookup(ontology, spec)
     parts = []
     for class_index, cell_class in enumerate(spec.cell_classes):
         ijk = np.argwhere(masks[cell_class.compartment])
@@ -93,9 +95,9 @@ def place(spec, annotation, ontology, hemisphere: str, density_fraction: float, 
         cell_ijk = np.repeat(ijk, counts, axis=0)
         position = (cell_ijk + rng.random((len(cell_ijk), 3))) * res
         flat = np.ravel_multi_index(tuple(cell_ijk.T), annotation.volume.shape)
-        labels = annotation.volume.ravel()[flat]
-        structure = np.array([_structure_of(ontology, spec, int(label)) for label in labels],
-                             dtype=object)
+        labels, inverse = np.unique(annotation.volume.ravel()[flat], return_inverse=True)
+        structure = np.array([structure_of.get(int(label), "?") for label in labels],
+                             dtype=object)[inverse]
         if axes is None:
             folium = sagittal = np.full((len(flat), 3), np.nan)
         else:
@@ -111,12 +113,14 @@ def place(spec, annotation, ontology, hemisphere: str, density_fraction: float, 
     return NucleusCells(spec.name, *columns)
 
 
-def _structure_of(ontology, spec, label: int) -> str:
+def _structure_lookup(ontology, spec) -> dict[int, str]:
+    """Annotation label -> the region's structure acronym holding it (the first that does)."""
+    out: dict[int, str] = {}
     for acronyms in spec.structures.values():
         for acronym in acronyms:
-            if label in ontology.descendants(ontology.get(acronym).id):
-                return acronym
-    return "?"
+            for label in ontology.descendants(ontology.get(acronym).id):
+                out.setdefault(int(label), acronym)
+    return out
 
 
 def _cerebellar_axes(layers, resolution_um: float):
@@ -167,12 +171,13 @@ def local_edges(spec, cells: NucleusCells, first_id: int, density_fraction: floa
         else:
             raise BrainmodelError(f"{spec.name}: unknown connection rule {pathway.rule!r}")
         pre_ids, post_ids = fixed_indegree(candidates, post, k, rng)
-        pre_ids, post_ids = pre_ids[pre_ids != post_ids], post_ids[pre_ids != post_ids]
-        distance = np.linalg.norm(cells.position_um[pre_ids] - cells.position_um[post_ids], axis=1)
+        keep = pre_ids != post_ids
+        pre_ids, post_ids = pre_ids[keep], post_ids[keep]
         receptor = spec.cell_class(pathway.pre).receptor
         out.append((pre_ids + first_id, post_ids + first_id,
                     np.full(len(pre_ids), pathway.weight_full / scale),
-                    synaptic_delay_ms + distance / velocity_um_per_ms, receptor))
+                    delays_ms(pre_ids, post_ids, cells.position_um, synaptic_delay_ms,
+                              velocity_um_per_ms), receptor))
     return out
 
 
@@ -191,8 +196,7 @@ def fixed_indegree(candidates: list, post: np.ndarray, k: int,
     return np.concatenate(pre_parts), np.concatenate(post_parts)
 
 
-def constants(spec, cells: NucleusCells, density_fraction: float, background_sources: int,
-              background_rate_hz: float) -> dict[str, np.ndarray]:
+def constants(spec, cells: NucleusCells, background_sources: int) -> dict[str, np.ndarray]:
     """Per-cell Izhikevich constants, background weight and bias mean/SD for the region's cells.
 
     The background is scaled like the cortex's: ``background_sources`` Poisson inputs carry the

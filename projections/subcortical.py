@@ -107,9 +107,9 @@ def loop_edges(cells, system: np.ndarray, density: dict, connectome, volumes: di
                 post_parts.append(b)
             pre, post_ids = np.concatenate(pre_parts), np.concatenate(post_parts)
             weight = np.full(len(pre), proj.weight_full / f)
-        distance = np.linalg.norm(cells.position_um[pre] - cells.position_um[post_ids], axis=1)
         out.append((pre, post_ids, weight,
-                    synaptic_delay_ms + distance / LONG_RANGE_VELOCITY_UM_PER_MS, proj.receptor))
+                    connectivity.delays_ms(pre, post_ids, cells.position_um, synaptic_delay_ms,
+                                           LONG_RANGE_VELOCITY_UM_PER_MS), proj.receptor))
     return out
 
 
@@ -154,6 +154,6 @@ def thalamocortical_edges(cells, system: np.ndarray, cortex_spec, connectome, vo
     pre, post = (np.concatenate(col) for col in zip(*parts))
     weight = np.array([cortex_spec.weight_full_long_range[t] for t in cells.type[post]])
     weight = weight / thalamus_density
-    distance = np.linalg.norm(cells.position_um[pre] - cells.position_um[post], axis=1)
-    delay = synaptic_delay_ms + distance / LONG_RANGE_VELOCITY_UM_PER_MS
+    delay = connectivity.delays_ms(pre, post, cells.position_um, synaptic_delay_ms,
+                                   LONG_RANGE_VELOCITY_UM_PER_MS)
     return pre, post, weight, delay, factor
