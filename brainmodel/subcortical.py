@@ -108,7 +108,8 @@ def place(spec, annotation, ontology, hemisphere: str, density_fraction: float, 
                       sagittal))
         if counts.sum() == 0:
             raise BrainmodelError(f"{spec.name}: no {cell_class.name} cells at density "
-                                  f"{density_fraction}; raise the region's density")
+                                  f"{density_fraction}; raise it with --region-density "
+                                  f"{spec.name}=...")
     columns = [np.concatenate(col) for col in zip(*parts)]
     return NucleusCells(spec.name, *columns)
 

@@ -268,7 +268,8 @@ def expand_areas(acronyms, ontology, connectome: RegionalConnectome) -> dict[str
                      if ontology.is_descendant(ontology.get(a).id, structure.id)]
         if not areas:
             raise BrainmodelError(f"region {acronym!r} contains no source area of the "
-                                  f"{connectome.name} connectome")
+                                  f"{connectome.name} connectome; give an isocortical area "
+                                  f"(MOp) or a structure that holds some (SSp, Isocortex)")
         for area in areas:
             if area in out:
                 raise BrainmodelError(f"region {acronym!r} overlaps {out[area]!r} (both hold "
