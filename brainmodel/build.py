@@ -227,9 +227,15 @@ def initial_state(model: Model, seed: int) -> dict[str, np.ndarray]:
     return {"v": v, "u": cell_constants(model, 1.0)["b"] * v}
 
 
-def create_network(model: Model, config):
+def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=None):
     """Brian2 objects for a built model: one NeuronGroup, one Synapses per receptor, background,
-    spike monitor. Returns (network, objects by name)."""
+    spike monitor. Returns (network, objects by name).
+
+    For one MPI rank (``brainmodel.mpi_ranks``): ``cells`` are the global ids this rank
+    simulates (default: all cells, in id order), and ``proxy`` (a ``ProxyCells``) the remote
+    cells that project onto them: a group whose threshold reads the spikes received over MPI,
+    with synapses that carry the delay minus the communication interval. Delays are whole time
+    steps in both cases, so a rank delivers every spike at the step the single process does."""
     import brian2 as b2
 
     spec = model.spec
@@ -240,36 +246,126 @@ def create_network(model: Model, config):
     namespace = {k: v * (b2.mV if k.startswith("E_") else b2.ms)
                  for k, v in spec.constants_mv_ms.items()}
     namespace["mV"] = b2.mV
-    group = b2.NeuronGroup(len(model.cells), spec.equations, threshold=spec.threshold,
-                           reset=spec.reset, method="euler", namespace=namespace,
-                           name="cortex")
+    namespace.update(background_namespace(spec, config, seeds["simulation"]))
+    from regions.cortex import RECEPTOR_VARIABLE
+    receptors = [RECEPTOR_VARIABLE[r] for r in dict.fromkeys(t.receptor for t in model.edges)]
+    ids = np.arange(len(model.cells)) if cells is None else np.asarray(cells, dtype=np.int64)
+    group = b2.NeuronGroup(len(ids), network_equations(spec.equations, receptors),
+                           threshold=spec.threshold, reset=spec.reset, method="euler",
+                           namespace=namespace, name="cortex")
+    group.cell_id = ids
     constants = cell_constants(model, config.indegree_fraction)
-    group.a = constants["a"]
-    group.b = constants["b"]
-    group.c = constants["c"] * b2.mV
-    group.d = constants["d"] * b2.mV
-    group.w_background = constants["w_background"]
-    group.I_bias = bias_currents(model, seeds["heterogeneity"]) * b2.mV
+    group.a = constants["a"][ids]
+    group.b = constants["b"][ids]
+    group.c = constants["c"][ids] * b2.mV
+    group.d = constants["d"][ids] * b2.mV
+    group.w_background = constants["w_background"][ids]
+    group.I_bias = bias_currents(model, seeds["heterogeneity"])[ids] * b2.mV
     state = initial_state(model, seeds["initial_state"])
-    group.v = state["v"] * b2.mV
-    group.u = state["u"] * b2.mV
-    group.stim_mask = model.stimulated.astype(float)
+    group.v = state["v"][ids] * b2.mV
+    group.u = state["u"][ids] * b2.mV
+    group.stim_mask = model.stimulated[ids].astype(float)
     stim = model.stimulus
     group.stim_amplitude = stim.amplitude_mv * b2.mV
     group.stim_onset = stim.onset_ms * b2.ms
     group.stim_offset = stim.offset_ms * b2.ms
     objects = {"cortex": group}
-    from regions.cortex import RECEPTOR_VARIABLE
+    if receptors:
+        objects["incoming"] = group.run_regularly(
+            "\n".join(f"{v} += {v}_incoming\n{v}_incoming = 0" for v in receptors),
+            when="start", name="cortex_incoming")
+    post_index = None if cells is None else _index_of(ids, len(model.cells))
+    sources = [("cortex", group, post_index, 0)]
+    if proxy is not None and len(proxy.gids):
+        proxies = b2.NeuronGroup(len(proxy.gids), "", threshold="mpi_proxy_flag(i) > 0.5",
+                                 reset="", namespace={"mpi_proxy_flag": proxy.flag_function},
+                                 name="mpi_proxies")
+        objects["mpi_proxies"] = proxies
+        sources.append(("mpi_proxy", proxies, _index_of(proxy.gids, len(model.cells)),
+                        proxy.interval_steps))
     for table in model.edges:
-        syn = b2.Synapses(group, group, "w : 1 (constant)",
-                          on_pre=f"{RECEPTOR_VARIABLE[table.receptor]}_post += w",
-                          namespace={}, name=f"cortex_{table.receptor}")
-        syn.connect(i=table.pre.astype(np.int32), j=table.post.astype(np.int32))
-        syn.w = table.weight
-        syn.delay = table.delay_ms * b2.ms
-        objects[syn.name] = syn
-    objects["background"] = b2.PoissonInput(group, "g_ampa",
-                                            background_sources(spec, config.indegree_fraction),
-                                            spec.background_rate_hz * b2.Hz, weight="w_background")
+        steps = np.rint(table.delay_ms / config.dt_ms).astype(np.int64)
+        for prefix, source, pre_index, shift in sources:
+            if pre_index is None:                   # the whole network in one process
+                pre, post, weight, steps_kept = table.pre, table.post, table.weight, steps
+            else:
+                keep = (pre_index[table.pre] >= 0) & (post_index[table.post] >= 0)
+                pre, post = pre_index[table.pre[keep]], post_index[table.post[keep]]
+                weight, steps_kept = table.weight[keep], steps[keep]
+                if prefix == "mpi_proxy" and not keep.any():
+                    continue
+            syn = b2.Synapses(source, group, "w : 1 (constant)",
+                              on_pre=f"{RECEPTOR_VARIABLE[table.receptor]}_incoming_post += w",
+                              namespace={}, name=f"{prefix}_{table.receptor}")
+            syn.connect(i=pre.astype(np.int32), j=post.astype(np.int32))
+            syn.w = exact_sum_weights(weight)
+            syn.delay = (steps_kept - shift) * config.dt_ms * b2.ms
+            objects[syn.name] = syn
+    objects["background"] = background_input(group, spec, config)
     objects["spikes"] = b2.SpikeMonitor(group, name="cortex_spikes")
-    return b2.Network(*objects.values()), objects
+    # run_regularly operations belong to the group and enter the network with it
+    return b2.Network(*(o for o in objects.values() if o.name not in group_operations(group))), \
+        objects
+
+
+def _index_of(ids: np.ndarray, n: int) -> np.ndarray:
+    """Position of each global id in ``ids``; -1 for ids not in it."""
+    index = np.full(n, -1, dtype=np.int64)
+    index[ids] = np.arange(len(ids))
+    return index
+
+
+def group_operations(group) -> set:
+    return {o.name for o in group.contained_objects}
+
+
+def network_equations(equations: str, receptor_variables) -> str:
+    """The spec's equations plus what the builder needs: each cell's global id (its background
+    stream) and, per receptor variable, the input that arrives in the current time step.
+
+    Synapses add into ``<variable>_incoming``; at the start of the next step it is added to the
+    variable at once. With weights on a 2**-32 grid (``exact_sum_weights``) these sums are exact,
+    so they do not depend on the order in which spikes arrive: the same network split over MPI
+    ranks (local and proxy synapses) or run on a GPU (atomic adds) integrates the same numbers."""
+    lines = [equations.rstrip(), "cell_id : integer (constant)"]
+    lines += [f"{v}_incoming : 1" for v in receptor_variables]
+    return "\n".join(lines) + "\n"
+
+
+WEIGHT_GRID = 2.0 ** -32
+
+
+def exact_sum_weights(weights: np.ndarray) -> np.ndarray:
+    """Weights rounded to multiples of 2**-32 (relative change below 1e-5 for the smallest
+    weights used, 1e-4): sums of up to 2**20 such weights of magnitude < 2 are exact in double
+    precision, whatever the order of addition."""
+    return np.round(np.asarray(weights, dtype=np.float64) / WEIGHT_GRID) * WEIGHT_GRID
+
+
+def background_namespace(spec, config, seed: int) -> dict:
+    """Names the background code uses (see ``background_input``)."""
+    from .background import poisson_events_function
+
+    if config.device == "cuda_standalone":
+        return {}
+    sources = background_sources(spec, config.indegree_fraction)
+    return {"poisson_events": poisson_events_function(), "background_seed": int(seed % 2**62),
+            "background_rate_dt": sources * spec.background_rate_hz * config.dt_ms / 1000.0}
+
+
+def background_input(group, spec, config):
+    """Poisson background onto g_ampa, ``background_sources`` inputs at the spec's rate with the
+    per-cell weight ``w_background``. cpp_standalone and runtime: ``brainmodel.background``'s
+    event-by-event draw from one random stream per cell (seeded by ``cell_id``), so a cell's
+    background does not depend on how the network is partitioned; cuda_standalone: Brian2's
+    PoissonInput (brian2cuda implements it, not the C++ function). The namespace entries come
+    from ``background_namespace``."""
+    import brian2 as b2
+
+    if config.device == "cuda_standalone":
+        return b2.PoissonInput(group, "g_ampa",
+                               background_sources(spec, config.indegree_fraction),
+                               spec.background_rate_hz * b2.Hz, weight="w_background")
+    return group.run_regularly(
+        "g_ampa += w_background * poisson_events(background_rate_dt, timestep(t, dt), "
+        "cell_id, background_seed)", when="synapses", name="cortex_background")

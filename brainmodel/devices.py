@@ -131,6 +131,14 @@ def gpu_present() -> bool:
     return subprocess.run(["nvidia-smi", "-L"], capture_output=True).returncode == 0
 
 
+def check_can_run(run: DeviceRun) -> None:
+    """A compiled CUDA build needs a GPU to run: say so instead of letting the binary fail."""
+    if run.name == "cuda_standalone" and not gpu_present():
+        raise BrainmodelError("the CUDA build compiled, but this machine has no GPU "
+                              "(nvidia-smi -L failed), so it cannot run; use --compile-only to "
+                              "stop after compilation, or run on a GPU machine")
+
+
 def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0,
                 progress=print, compile_only: bool = False, variants=None,
                 collect=lambda: None) -> list:
@@ -169,10 +177,7 @@ def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0
     run.timings["codegen_compile_s"] = time.perf_counter() - start
     if compile_only:
         return []
-    if run.name == "cuda_standalone" and not gpu_present():
-        raise BrainmodelError(f"the CUDA build compiled, but this machine has no GPU "
-                              f"(nvidia-smi -L failed), so it cannot run; use --compile-only to "
-                              f"stop after compilation, or run on a GPU machine")
+    check_can_run(run)
     for n, values in enumerate(variants):
         if progress:
             progress("running the compiled simulation" + (

@@ -88,7 +88,8 @@ class Ensemble:
         excitatory = self.objects.get("cortex_ampa")
         if excitatory is not None and "ampa" in self.base_weights:
             table = next(t for t in self.model.edges if t.receptor == "ampa")
-            args[excitatory.w] = self.base_weights["ampa"] * gain[table.post]
+            args[excitatory.w] = build.exact_sum_weights(self.base_weights["ampa"]
+                                                         * gain[table.post])
         return args
 
     def run_members(self, members: list[Member], workers: int = 2, progress=print) -> list:
@@ -96,6 +97,7 @@ class Ensemble:
         time, each in its own results folder."""
         import brian2 as b2
 
+        devices.check_can_run(self.run)
         device = b2.get_device()
         commands = []
         for n, member in enumerate(members):
