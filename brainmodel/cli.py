@@ -75,6 +75,12 @@ def parser() -> argparse.ArgumentParser:
                    help="ensemble / assimilate: members run at a time (default 2)")
     p.add_argument("--cycles", type=int, default=None,
                    help="assimilate: EnKF cycles (default 10)")
+    p.add_argument("--ranks", type=int, default=0,
+                   help="split the network over this many MPI ranks (cpp_standalone; started "
+                        "with the venv's mpirun; 0: one process without MPI)")
+    p.add_argument("--comm-interval", type=float, default=None,
+                   help="MPI: exchange spikes every this many ms (default: the largest the "
+                        "shortest cross-rank delay allows)")
     p.add_argument("--stim-layer", default="L2/3", help="layer whose cells get the DC")
     p.add_argument("--stim-radius", type=float, default=None,
                    help="stimulate the layer's cells within this tangential distance (um) of "
@@ -137,7 +143,8 @@ def config_from_args(args):
         **{k: v for k, v in overrides.items() if v is not None},
         indegree=args.indegree, dt_ms=args.dt, seed=args.seed, device=args.device,
         threads=args.threads, compute_capability=args.cuda_cc, compile_only=args.compile_only,
-        output=args.output, data_dir=args.data_dir, analysis_start_ms=args.analysis_start)
+        output=args.output, data_dir=args.data_dir, analysis_start_ms=args.analysis_start,
+        ranks=args.ranks, comm_interval_ms=args.comm_interval)
 
 
 def main(argv=None) -> int:

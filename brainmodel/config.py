@@ -34,6 +34,8 @@ class RunConfig:
     members: int = 8                        # ensemble / assimilate: ensemble size
     workers: int = 2                        # members run at a time
     cycles: int = 10                        # assimilate: EnKF cycles
+    ranks: int = 0                          # MPI ranks (0: one process, no MPI)
+    comm_interval_ms: float | None = None   # MPI exchange interval (None: the delays' maximum)
     column_radius_um: float = 300.0         # analysis: the stimulated column around the voxel
     analysis_start_ms: float = 300.0        # analysis window starts here (after onset transient)
 
@@ -73,6 +75,16 @@ class RunConfig:
                                  ("--cycles", self.cycles, 1)):
             if not isinstance(value, int) or value < low:
                 raise BrainmodelError(f"{name} must be an integer >= {low}, not {value!r}")
+        if not isinstance(self.ranks, int) or self.ranks < 0:
+            raise BrainmodelError(f"--ranks must be an integer >= 0, not {self.ranks!r}")
+        if self.ranks and self.device != "cpp_standalone":
+            raise BrainmodelError(f"--ranks needs --device cpp_standalone (MPI ranks are "
+                                  f"compiled C++), not {self.device}")
+        if self.ranks and self.experiment in ("ensemble", "assimilate", "topography"):
+            raise BrainmodelError(f"--ranks is not supported for the {self.experiment} "
+                                  f"experiment (it runs one network several times)")
+        if self.comm_interval_ms is not None:
+            positive_finite("--comm-interval (ms)", self.comm_interval_ms)
         from .build_nuclei import REGION_MODULES
         unknown = [n for n in self.nuclei if n not in REGION_MODULES]
         if unknown:

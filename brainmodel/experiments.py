@@ -92,7 +92,8 @@ def _run_network(model, config, out: Path, keep_build: bool, start: float, wall_
     """One compiled network, run once per stimulus variant; outputs, summary and figures."""
     variants = stimulus_variants(model, config, progress)
     run, construction_s, spikes = _simulate(
-        model, config, out / "build" if keep_build else None, start, progress,
+        model, config, out / "build" if keep_build or (config.ranks and config.compile_only)
+        else None, start, progress,
         [mask for _, mask in variants])
     outputs.write_json(out / "config.json", config.to_dict())
     model.cells.write_csv(out / "cells.csv")
@@ -167,6 +168,8 @@ def _simulate(model, config, kept_build_dir, start, progress, stimulus_masks):
     import brian2 as b2
 
     build_dir = kept_build_dir or Path(tempfile.mkdtemp(prefix="brainmodel-build-"))
+    if config.ranks:
+        return _simulate_mpi(model, config, build_dir, kept_build_dir is None, start, progress)
     run = devices.use_device(config.device, build_dir, config.threads, config.compute_capability)
     try:
         net, objects = build.create_network(model, config)
@@ -186,6 +189,24 @@ def _simulate(model, config, kept_build_dir, start, progress, stimulus_masks):
     finally:
         devices.release_device()
         if kept_build_dir is None:
+            shutil.rmtree(build_dir, ignore_errors=True)
+
+
+def _simulate_mpi(model, config, build_dir, temporary, start, progress):
+    """``_simulate`` over MPI ranks (brainmodel/mpi_launch.py); the code generation and
+    compilation time covers the partition, the per-rank Brian2 objects and code and the
+    parallel compilation."""
+    import shutil
+
+    from . import mpi_launch
+
+    construction_s = time.perf_counter() - start
+    try:
+        timings, spikes = mpi_launch.simulate(model, config, build_dir, progress)
+        return devices.DeviceRun(config.device, build_dir, config.threads, timings), \
+            construction_s, spikes
+    finally:
+        if temporary:
             shutil.rmtree(build_dir, ignore_errors=True)
 
 
@@ -231,7 +252,8 @@ def _timings(model, run_timings, construction_s, node_ids, wall_start) -> dict:
         "total_wall_s": time.perf_counter() - wall_start,
         "n_spikes": int(len(node_ids)), "synaptic_events": events,
         "synaptic_events_per_second": events / run_s if run_s else None,
-        "peak_memory_python_mb": self_mb, "peak_memory_simulation_mb": child_mb}
+        "peak_memory_python_mb": self_mb, "peak_memory_simulation_mb": child_mb,
+        **{k: v for k, v in run_timings.items() if k.startswith("mpi_")}}
 
 
 def column_mask(model, radius_um: float) -> np.ndarray:

@@ -1,0 +1,145 @@
+"""Running a partitioned model: one ``mpirun`` over the rank binaries (brainmodel/mpi_ranks.py),
+then the spikes of all ranks merged under global cell ids, with per-rank timings.
+
+The command is MPMD (one binary per rank, each in its own folder), the same form a cluster job
+script uses; ``mpirun_command`` returns it and ``run.py --ranks N --compile-only`` writes it to
+``run_mpi.sh`` next to the builds. A rank that fails (its process killed, an MPI error) ends the
+whole job: OpenMPI terminates the other ranks, and the error names the rank.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import mpi_ranks, partition as partition_mod
+from .errors import BrainmodelError
+
+SPIKE_MONITOR = "cortex_spikes"
+
+
+def mpirun_command(builds, mpirun: Path | None = None, folder_of=None) -> list[str]:
+    """The MPMD mpirun command: one process per rank, each started in its rank's folder
+    (``folder_of(build)``, default: its absolute path)."""
+    mpirun = mpirun or mpi_ranks.mpi_tool("mpirun")
+    folder_of = folder_of or (lambda b: str(Path(b.directory).resolve()))
+    command = [str(mpirun), "--oversubscribe", "--bind-to", "none"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-run-as-root")
+    for n, b in enumerate(builds):
+        if n:
+            command.append(":")
+        command += ["-n", "1", "--wdir", folder_of(b), "./main", "--results_dir", "results/"]
+    return command
+
+
+def write_launch_script(builds, path: Path) -> None:
+    """``run_mpi.sh`` beside the rank folders: the plain mpirun form, for job scripts."""
+    command = mpirun_command(builds, folder_of=lambda b: f'"$here/{Path(b.directory).name}"')
+    path.write_text("#!/bin/sh\n# brainmodel: the MPMD launch of the rank programs in this "
+                    "folder (one process per rank)\nhere=\"$(cd \"$(dirname \"$0\")\" && pwd)\"\n"
+                    "exec " + " ".join(command) + "\n")
+    path.chmod(0o755)
+
+
+def simulate(model, config, root: Path, progress=print):
+    """Partition, build, run under mpirun, merge. Returns (timings, [(global ids, times ms)])."""
+    start = time.perf_counter()
+    part = partition_mod.partition(model, config.ranks, config.dt_ms, config.comm_interval_ms)
+    progress(f"mpi: {part.n_ranks} ranks, exchange every {part.interval_steps} steps "
+             f"({part.interval_steps * config.dt_ms:g} ms; shortest cross-rank delay "
+             f"{part.min_cross_delay_ms:g} ms); units: "
+             + ", ".join(f"{u} -> {r}" for u, r in sorted(part.units.items(),
+                                                         key=lambda x: (x[1], x[0]))))
+    builds = mpi_ranks.build_ranks(model, config, part, root, progress)
+    construction_and_compile_s = time.perf_counter() - start
+    command = mpirun_command(builds)
+    write_launch_script(builds, Path(root) / "run_mpi.sh")
+    if config.compile_only:
+        return {"codegen_compile_s": construction_and_compile_s, "mpi_ranks": part.n_ranks}, []
+    for b in builds:
+        (b.directory / "results").mkdir(exist_ok=True)
+    progress(f"mpi: running {part.n_ranks} ranks: {command[0]} ...")
+    run_start = time.perf_counter()
+    output = _run(command, progress)
+    run_s = time.perf_counter() - run_start
+    spikes = merge_spikes(builds)
+    ranks = [rank_timings(b) for b in builds]
+    timings = {"codegen_compile_s": construction_and_compile_s, "run_s": run_s,
+               "mpi_ranks": part.n_ranks, "mpi_interval_steps": part.interval_steps,
+               "mpi_min_cross_delay_ms": part.min_cross_delay_ms,
+               "mpi_units": part.units, "mpi_cost_per_rank": part.cost.tolist(),
+               "mpi_per_rank": ranks}
+    for r in ranks:
+        progress(f"mpi: rank {r['rank']}: {r['cells']} cells, run {r['run_s']:.2f} s, exchange "
+                 f"{r['exchange_s']:.2f} s ({r['exchange_fraction']:.0%}), sent "
+                 f"{r['spikes_sent']} spikes ({r['bytes_sent'] / 1e6:.2f} MB)")
+    del output
+    return timings, [spikes]
+
+
+def _run(command, progress) -> str:
+    """mpirun, its rank-0 progress lines passed on; errors name the failed rank."""
+    lines = []
+    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env=env) as process:
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("[brainmodel] mpi:"):
+                progress(line.strip()[len("[brainmodel] "):])
+        code = process.wait()
+    text = "".join(lines)
+    if code:
+        raise BrainmodelError(f"mpi: {failed_rank_message(text)} (mpirun exit {code}); the job "
+                              f"was stopped. mpirun output ends with:\n{text[-1500:]}")
+    return text
+
+
+def failed_rank_message(output: str) -> str:
+    match = re.search(r"rank (\d+)[^\n]*(exited on signal \d+[^\n]*|exited with[^\n]*|"
+                      r"status \d+)", output) or re.search(r"rank (\d+)", output)
+    if match:
+        return f"rank {match.group(1)} failed: " + " ".join(match.group(0).split())
+    return "a rank failed"
+
+
+def merge_spikes(builds) -> tuple[np.ndarray, np.ndarray]:
+    """All ranks' spikes with global ids, sorted by time then id."""
+    ids, times = [], []
+    for b in builds:
+        local, t = read_rank_spikes(b.directory / "results")
+        ids.append(np.asarray(b.gids, dtype=np.int64)[local])
+        times.append(t)
+    ids, times = np.concatenate(ids), np.concatenate(times)
+    order = np.lexsort((ids, times))
+    return ids[order], times[order]
+
+
+def read_rank_spikes(results: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(local index, time ms) of a rank's spike monitor, from Brian2's result files."""
+    def one(variable, dtype):
+        files = sorted(results.glob(f"_dynamic_array_{SPIKE_MONITOR}_{variable}*"))
+        if len(files) != 1:
+            raise BrainmodelError(f"mpi: expected one spike file '{variable}' in {results}, "
+                                  f"found {len(files)}")
+        return np.fromfile(files[0], dtype=dtype)
+    return one("i", np.int32).astype(np.int64), one("t", np.float64) / 0.001
+
+
+def rank_timings(b) -> dict:
+    values = {}
+    path = b.directory / "results" / "mpi_timings.txt"
+    for line in path.read_text().splitlines():
+        key, value = line.split()
+        values[key] = float(value)
+    return {"rank": b.rank, "cells": len(b.gids), "proxies": b.n_proxies,
+            "synapses": b.n_synapses, "run_s": values["run_s"],
+            "exchange_s": values["exchange_s"],
+            "exchange_fraction": values["exchange_s"] / max(values["run_s"], 1e-12),
+            "bytes_sent": int(values["bytes_sent"]), "spikes_sent": int(values["spikes_sent"]),
+            "peak_memory_mb": values["peak_memory_kb"] / 1024.0}

