@@ -94,7 +94,7 @@ TYPES = {
 
 # Potjans & Diesmann 2014, Table 5: C_a[target][source], order L2/3e L2/3i L4e L4i L5e L5i L6e L6i.
 _POTJANS_LAYERS = ("L2/3", "L4", "L5", "L6")
-_POTJANS_CA = np.array([
+POTJANS_CONNECTION_PROBABILITY = np.array([
     [0.1009, 0.1689, 0.0437, 0.0818, 0.0323, 0.0, 0.0076, 0.0],
     [0.1346, 0.1371, 0.0316, 0.0515, 0.0755, 0.0, 0.0042, 0.0],
     [0.0077, 0.0059, 0.0497, 0.1350, 0.0067, 0.0003, 0.0453, 0.0],
@@ -231,7 +231,7 @@ def default_pathways(sigma_um: float = SIGMA_UM) -> tuple[Pathway, ...]:
         for post_type in TYPES:
             for pre_layer in LAYERS:
                 for pre_type in TYPES:
-                    ca = _POTJANS_CA[_potjans_index(post_layer, post_type),
+                    ca = POTJANS_CONNECTION_PROBABILITY[_potjans_index(post_layer, post_type),
                                      _potjans_index(pre_layer, pre_type)]
                     if pre_type == "E":
                         ca *= EXCITATORY_TARGET_FACTOR[post_type]
