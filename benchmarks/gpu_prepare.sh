@@ -24,4 +24,4 @@ for f in allen_ccf_2017_annotation/annotation_100.nrrd \
     cp "$data/$f" ".gpu_data/$f"
 done
 du -sh .whl .gpu_data
-echo "now: device run with carry [\".whl\", \".gpu_data\"] and command 'bash benchmarks/gpu_run.sh'"
+echo "now: device run with carry [\".whl\", \".gpu_data\"] and command 'bash benchmarks/gpu_run.sh check' (or ensemble M W D)"
