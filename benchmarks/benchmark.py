@@ -198,8 +198,8 @@ def plot(rows, path):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", default=None,
-                   help="comma-separated network:size (e.g. cuba:4000,microcircuit:0.1) or "
-                        "own:<experiment>; default: everything")
+                   help="comma-separated network:size (e.g. cuba:4000,microcircuit:0.1), "
+                        "own:<experiment> or own:<experiment>:<default|10x>; default: everything")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results",
                    help="folder for table.md, results.json and cost_vs_size.png")
@@ -215,7 +215,7 @@ def main():
     jobs = [("matched", network, size) for network, size in MATCHED
             if wanted is None or f"{network}:{size:g}" in wanted]
     jobs += [("own", experiment, (label, extra)) for experiment, label, extra in OWN
-             if wanted is None or f"own:{experiment}" in wanted]
+             if wanted is None or {f"own:{experiment}", f"own:{experiment}:{label}"} & wanted]
     if not jobs:
         sys.exit(f"benchmark: nothing matches --only {args.only}")
     rows = []

@@ -75,27 +75,33 @@ def main():
     per_rank = largest.get("mpi_per_rank", [])
     if not per_rank:
         return
-    # measured costs: compute seconds per synapse per biological second, memory per synapse
-    compute = sum(r["run_s"] - r["exchange_s"] for r in per_rank)
-    synapses = sum(r["synapses"] for r in per_rank)
+    # measured costs: compute seconds per cell and per synapse per biological second, fitted
+    # over the ranks (exact for 2 ranks), and rank memory per synapse
+    import numpy as np
+    rows = np.array([[r["cells"], r["synapses"]] for r in per_rank], dtype=float)
+    compute = np.array([r["run_s"] - r["exchange_s"] for r in per_rank]) / bio_s
+    if len(per_rank) >= 2:
+        per_cell, per_synapse = np.linalg.lstsq(rows, compute, rcond=None)[0]
+    else:
+        per_cell, per_synapse = 0.0, compute[0] / rows[0, 1]
     memory_mb = sum(r["peak_memory_mb"] for r in per_rank)
-    s_per_syn = compute / synapses / bio_s
-    bytes_per_syn = memory_mb * 2 ** 20 / synapses
+    bytes_per_syn = memory_mb * 2 ** 20 / rows[:, 1].sum()
     interval_ms = largest["mpi_interval_steps"] * 0.1
-    print(f"\nmeasured over {len(per_rank)} ranks: {s_per_syn * 1e9:.1f} ns of compute per "
-          f"synapse per biological second, {bytes_per_syn:.0f} bytes of rank memory per "
-          f"synapse, exchange interval {interval_ms:g} ms")
+    print(f"\nmeasured over {len(per_rank)} ranks: {per_cell * 1e6:.1f} us per cell and "
+          f"{per_synapse * 1e9:.0f} ns per synapse of compute per biological second, "
+          f"{bytes_per_syn:.0f} bytes of rank memory per synapse, exchange interval "
+          f"{interval_ms:g} ms")
     ranks_memory = WHOLE_BRAIN_SYNAPSES * bytes_per_syn / (MEMORY_PER_RANK_GB * 2 ** 30)
-    core_s = WHOLE_BRAIN_SYNAPSES * s_per_syn
+    core_s = WHOLE_BRAIN_NEURONS * per_cell + WHOLE_BRAIN_SYNAPSES * per_synapse
     spikes_per_interval = WHOLE_BRAIN_NEURONS * MEAN_RATE_HZ * interval_ms / 1000.0
     volume_mb = spikes_per_interval * args.destinations * 8 / 1e6
     print(f"whole brain at full density ({WHOLE_BRAIN_NEURONS:.0e} neurons, "
           f"{WHOLE_BRAIN_SYNAPSES:.0e} synapses): at least {ranks_memory:,.0f} ranks of "
           f"{MEMORY_PER_RANK_GB:g} GB by memory; {core_s:,.0f} core-seconds per biological "
           f"second (at {ranks_memory:,.0f} ranks: {core_s / ranks_memory:,.0f} s per biological "
-          f"second); {spikes_per_interval:,.0f} spikes per {interval_ms:g} ms interval, "
-          f"{volume_mb:.1f} MB exchanged per interval if each goes to {args.destinations:g} "
-          f"ranks")
+          f"second, before exchange costs); {spikes_per_interval:,.0f} spikes per "
+          f"{interval_ms:g} ms interval, {volume_mb:.1f} MB exchanged per interval if each goes "
+          f"to {args.destinations:g} ranks")
 
 
 if __name__ == "__main__":

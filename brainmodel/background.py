@@ -7,12 +7,14 @@ own random stream. Use it in a group's ``run_regularly`` code, e.g.
 ``g_ampa += w_background * poisson_events(rate_dt, timestep(t, dt), cell_id, background_seed)``.
 
 Why not ``PoissonInput`` or ``poisson()``:
-- Cost: they draw one random count per cell per time step. Background rates give a small
-  fraction of an event per step (m1-gamma: 50 sources x 8 Hz x 0.1 ms = 0.04), so the C++
-  implementation keeps each cell's next event time and draws one exponential interval per event.
-  The counts in successive steps of a Poisson process are independent Poisson variables, so the
-  result is exact, not an approximation. In the Potjans-Diesmann benchmark the background went
-  from 0.73 s to 0.32 s per simulated second (benchmarks/benchmark.py).
+- Cost: they draw one random count per cell per time step with Brian2's Mersenne twister.
+  Background rates give a small fraction of an event per step (m1-gamma: 50 sources x 8 Hz x
+  0.1 ms = 0.04), so below ``EVENT_MODE_BELOW`` (0.1) events per step the C++ implementation
+  keeps each cell's next event time and draws one exponential interval per event (the counts in
+  successive steps of a Poisson process are independent Poisson variables, so this is exact);
+  above it, it inverts the Poisson distribution function with one uniform draw per step against
+  a table of the distribution function shared by all cells of that rate. In the Potjans-Diesmann benchmark at scale 0.1 the background went
+  from 0.73 s (``poisson()``) to 0.32 s per simulated second (benchmarks/benchmark.py).
 - Partition invariance: the random numbers of a cell depend on (seed, stream) only, through a
   splitmix64 generator (Steele et al. 2014, OOPSLA, "Fast splittable pseudorandom number
   generators") per cell, not on which other cells share the process. A network split over MPI
@@ -26,22 +28,52 @@ group.
 """
 import numpy as np
 
+EVENT_MODE_BELOW = 0.1     # events per step: below, draw event by event; above, invert per step
 _CPP = """
 #include <vector>
 #include <cmath>
 #include <cstdint>
 namespace {
-std::vector<double> _poisson_events_next;      // per cell: next event, in time steps
-std::vector<uint64_t> _poisson_events_state;   // per cell: splitmix64 state
+struct _PoissonEventsCell {
+    double rate_dt = -1.0;      // the rate the cached values belong to
+    double next = 0.0;          // event mode: next event, in time steps
+    const double* cumulative = nullptr;   // inversion mode: distribution function of one part
+    int parts = 1;              // inversion mode: the rate is split into this many equal parts
+    uint64_t state = 0;         // splitmix64 state
+    bool seeded = false;
+};
+std::vector<_PoissonEventsCell> _poisson_events_cells;
+std::vector<double> _poisson_events_table_rates;
+std::vector<std::vector<double>> _poisson_events_tables;
 inline uint64_t _poisson_events_mix(uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
-inline double _poisson_events_interval(uint64_t& state, double rate_dt) {
+inline double _poisson_events_uniform(uint64_t& state) {        // [0, 1)
     state += 0x9E3779B97F4A7C15ULL;
-    const double u = (double)(_poisson_events_mix(state) >> 11) / 9007199254740992.0;   // [0, 1)
-    return -std::log1p(-u) / rate_dt;                                           // exponential
+    return (double)(_poisson_events_mix(state) >> 11) / 9007199254740992.0;
+}
+// P(count <= k) for k = 0, 1, ... until it reaches 1 in double precision, then a sentinel
+const double* _poisson_events_table(double rate) {
+    for (size_t n = 0; n < _poisson_events_table_rates.size(); n++)
+        if (_poisson_events_table_rates[n] == rate)
+            return _poisson_events_tables[n].data();
+    std::vector<double> table;
+    double p = std::exp(-rate), cumulative = p;
+    table.push_back(cumulative);
+    for (int k = 1; cumulative < 1.0 && k < 10000; k++) {
+        p *= rate / k;
+        const double before = cumulative;
+        cumulative += p;
+        table.push_back(cumulative);
+        if (cumulative == before) break;
+    }
+    while (table.size() < 16) table.push_back(2.0);   // sentinels: never below u
+    table.push_back(2.0);
+    _poisson_events_table_rates.push_back(rate);
+    _poisson_events_tables.push_back(table);
+    return _poisson_events_tables.back().data();
 }
 }
 int32_t _poisson_events(double rate_dt, int64_t step, int64_t stream, int64_t seed,
@@ -49,27 +81,49 @@ int32_t _poisson_events(double rate_dt, int64_t step, int64_t stream, int64_t se
 {
     if (!(rate_dt > 0.0))
         return 0;
-    const size_t cell = (size_t)_vectorisation_idx;
-    if (cell >= _poisson_events_next.size()) {
-        _poisson_events_next.resize(cell + 1, -1.0);
-        _poisson_events_state.resize(cell + 1, 0);
+    const size_t index = (size_t)_vectorisation_idx;
+    if (index >= _poisson_events_cells.size()) {
+        _poisson_events_cells.resize(index + 1);
+        for (auto& c : _poisson_events_cells) c.cumulative = nullptr;   // tables may move
     }
-    double next = _poisson_events_next[cell];
-    uint64_t state = _poisson_events_state[cell];
-    if (next < 0.0) {   // first call: seed the cell's stream; the process starts now
-        state = _poisson_events_mix(_poisson_events_mix((uint64_t)seed) ^ (uint64_t)stream);
-        next = step + _poisson_events_interval(state, rate_dt);
+    _PoissonEventsCell& cell = _poisson_events_cells[index];
+    if (!cell.seeded) {
+        cell.state = _poisson_events_mix(_poisson_events_mix((uint64_t)seed) ^ (uint64_t)stream);
+        cell.seeded = true;
+    }
+    const bool event_mode = rate_dt < %(event_mode_below)r;
+    if (rate_dt != cell.rate_dt || (!event_mode && cell.cumulative == nullptr)) {
+        // first call or a new rate: restart (the process is memoryless, so this is exact)
+        if (event_mode && rate_dt != cell.rate_dt)
+            cell.next = step - std::log1p(-_poisson_events_uniform(cell.state)) / rate_dt;
+        if (!event_mode) {
+            cell.parts = (int)std::ceil(rate_dt / 50.0);
+            cell.cumulative = _poisson_events_table(rate_dt / cell.parts);
+        }
+        cell.rate_dt = rate_dt;
     }
     int32_t count = 0;
-    while (next < step + 1.0) {
-        count++;
-        next += _poisson_events_interval(state, rate_dt);
+    if (event_mode) {
+        while (cell.next < step + 1.0) {
+            count++;
+            cell.next -= std::log1p(-_poisson_events_uniform(cell.state)) / rate_dt;
+        }
+        return count;
     }
-    _poisson_events_next[cell] = next;
-    _poisson_events_state[cell] = state;
+    // inversion of the distribution function; a sum of Poisson counts is a Poisson count
+    const double* table = cell.cumulative;
+    for (int part = 0; part < cell.parts; part++) {
+        const double u = _poisson_events_uniform(cell.state);
+        int32_t k = 0;
+        for (int j = 0; j < 16; j++)            // branch-free for the first 16 entries
+            k += (u >= table[j]);
+        if (k == 16)
+            while (u >= table[k]) k++;
+        count += k;
+    }
     return count;
 }
-"""
+""" % {"event_mode_below": EVENT_MODE_BELOW}
 
 
 def _numpy_poisson_events(rate_dt, step, stream, seed, _vectorisation_idx):

@@ -65,7 +65,7 @@ def simulate(model, config, root: Path, progress=print):
         (b.directory / "results").mkdir(exist_ok=True)
     progress(f"mpi: running {part.n_ranks} ranks: {command[0]} ...")
     run_start = time.perf_counter()
-    output = _run(command, progress)
+    _run(command, progress)
     run_s = time.perf_counter() - run_start
     spikes = merge_spikes(builds)
     ranks = [rank_timings(b) for b in builds]
@@ -78,16 +78,14 @@ def simulate(model, config, root: Path, progress=print):
         progress(f"mpi: rank {r['rank']}: {r['cells']} cells, run {r['run_s']:.2f} s, exchange "
                  f"{r['exchange_s']:.2f} s ({r['exchange_fraction']:.0%}), sent "
                  f"{r['spikes_sent']} spikes ({r['bytes_sent'] / 1e6:.2f} MB)")
-    del output
     return timings, [spikes]
 
 
-def _run(command, progress) -> str:
+def _run(command, progress) -> None:
     """mpirun, its rank-0 progress lines passed on; errors name the failed rank."""
     lines = []
-    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          env=env) as process:
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as process:
         for line in process.stdout:
             lines.append(line)
             if line.startswith("[brainmodel] mpi:"):
@@ -97,7 +95,6 @@ def _run(command, progress) -> str:
     if code:
         raise BrainmodelError(f"mpi: {failed_rank_message(text)} (mpirun exit {code}); the job "
                               f"was stopped. mpirun output ends with:\n{text[-1500:]}")
-    return text
 
 
 def failed_rank_message(output: str) -> str:

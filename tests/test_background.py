@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-RATES = (0.0, 0.2, 1.5)           # events per step: none, the microcircuit's range, several
+RATES = (0.0, 0.04, 0.2, 1.5)     # events per step: none, m1-gamma's (drawn event by event),
+                                  # the microcircuit's and several (inverted per step)
 CELLS_PER_RATE, STEPS = 300, 400
 SEED = 11
 
