@@ -5,8 +5,8 @@ cerebellum, striatum, pallidum), are the pieces a rank can take. Units go to ran
 model, largest first onto the least loaded rank (longest-processing-time rule, Graham 1969, SIAM
 J Appl Math 17:416): cost = cells x ``CELL_COST`` + incoming synapses. ``CELL_COST`` is measured:
 motor-loop at its default scale over 2 ranks (benchmarks/mpi_scaling.py, two runs on this shared
-2-core machine) cost 55-95 us per cell and 0.07-0.25 us per synapse per biological second, so a
-cell weighs 200-1,400 synapses; the lower end is used.
+2-core machine) cost 55-71 us per cell and 0.18-0.25 us per synapse per biological second, so a
+cell weighs 200-400 synapses; the lower end is used.
 
 The communication interval is the largest whole number of steps not above the shortest delay of
 any synapse whose two cells sit on different ranks: a spike fired in one interval is delivered in
