@@ -49,12 +49,24 @@ def check_parameters(names, areas) -> None:
                                   f"the model ({', '.join(sorted(areas))})")
 
 
-def _apply(parameters: dict, areas: np.ndarray, background: np.ndarray,
-           gain: np.ndarray) -> None:
-    """Multiply per-cell background weights and excitatory gains in place by the factors."""
-    for name, factor in parameters.items():
+def member_values(model, areas: np.ndarray, base_background: np.ndarray, member: Member):
+    """(background weights, excitatory gains, v, u) per cell of ``model`` for one member: the
+    base background weights and gains of 1 multiplied by the member's factors, and the initial
+    state of its seed."""
+    check_parameters(member.parameters, set(areas))
+    background, gain = base_background.copy(), np.ones(len(areas))
+    for name, factor in member.parameters.items():
         kind, _, area = name.partition(":")
         (background if kind == "background" else gain)[areas == area] *= factor
+    state = build.initial_state(model, member.seed)
+    return background, gain, state["v"], state["u"]
+
+
+def excitatory_weights(edges, gain: np.ndarray) -> np.ndarray | None:
+    """Weights of the AMPA synapses (``cortex_ampa``) with their target's gain, on the grid of
+    ``build.exact_sum_weights``; None when the model has none."""
+    table = next((t for t in edges if t.receptor == "ampa"), None)
+    return None if table is None else build.exact_sum_weights(table.weight * gain[table.post])
 
 
 class Ensemble:
@@ -70,26 +82,20 @@ class Ensemble:
         net, self.objects = build.create_network(model, config)
         self.base_background = build.cell_constants(model, config.indegree_fraction)[
             "w_background"]
-        self.base_weights = {t.receptor: np.asarray(t.weight) for t in model.edges}
         devices.run_network(self.run, net, config.duration_ms * b2.ms, progress=progress,
                             compile_only=True)
 
     def run_args(self, member: Member) -> dict:
         """{VariableView: values} for one member."""
-        check_parameters(member.parameters, set(self.areas))
-        cells, group = self.model.cells, self.objects["cortex"]
-        background = self.base_background.copy()
-        gain = np.ones(len(cells))
-        _apply(member.parameters, self.areas, background, gain)
-        state = build.initial_state(self.model, member.seed)
         import brian2 as b2
-        args = {group.w_background: background, group.v: state["v"] * b2.mV,
-                group.u: state["u"] * b2.mV}
-        excitatory = self.objects.get("cortex_ampa")
-        if excitatory is not None and "ampa" in self.base_weights:
-            table = next(t for t in self.model.edges if t.receptor == "ampa")
-            args[excitatory.w] = build.exact_sum_weights(self.base_weights["ampa"]
-                                                         * gain[table.post])
+
+        group = self.objects["cortex"]
+        background, gain, v, u = member_values(self.model, self.areas, self.base_background,
+                                               member)
+        args = {group.w_background: background, group.v: v * b2.mV, group.u: u * b2.mV}
+        weights = excitatory_weights(self.model.edges, gain)
+        if weights is not None:
+            args[self.objects["cortex_ampa"].w] = weights
         return args
 
     def run_members(self, members: list[Member], workers: int = 2, progress=print) -> list:
@@ -184,28 +190,22 @@ def run_batched(model, config, members: list[Member], build_dir: Path, progress=
     import brian2 as b2
 
     batch = replicated_model(model, len(members))
-    areas = np.tile(np.asarray(model.group_of_cells()), len(members))
+    areas = np.asarray(model.group_of_cells())
+    base_background = build.cell_constants(model, config.indegree_fraction)["w_background"]
     n = len(model.cells)
     run = devices.use_device(config.device, Path(build_dir).resolve(), config.threads,
                              config.compute_capability)
     try:
         net, objects = build.create_network(batch, config)
         group = objects["cortex"]
-        background = build.cell_constants(batch, config.indegree_fraction)["w_background"]
-        gain = np.ones(len(batch.cells))
-        v, u = np.empty(len(batch.cells)), np.empty(len(batch.cells))
-        for k, member in enumerate(members):
-            check_parameters(member.parameters, set(areas))
-            copy = slice(k * n, (k + 1) * n)
-            _apply(member.parameters, areas[copy], background[copy], gain[copy])
-            state = build.initial_state(model, member.seed)
-            v[copy], u[copy] = state["v"], state["u"]
+        background, gain, v, u = (np.concatenate(values) for values in zip(
+            *(member_values(model, areas, base_background, m) for m in members)))
         group.w_background = background
         group.v = v * b2.mV
         group.u = u * b2.mV
-        if "cortex_ampa" in objects:
-            table = next(t for t in batch.edges if t.receptor == "ampa")
-            objects["cortex_ampa"].w = table.weight * gain[table.post]
+        weights = excitatory_weights(batch.edges, gain)
+        if weights is not None:
+            objects["cortex_ampa"].w = weights
         monitor = objects["spikes"]
         spikes = devices.run_network(
             run, net, config.duration_ms * b2.ms, progress=progress,

