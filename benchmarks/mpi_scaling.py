@@ -11,9 +11,11 @@ oversubscribed (correct, not faster).
 Whole-brain assumptions (stated, not measured): 71 million neurons in the mouse brain
 (Herculano-Houzel et al. 2006, PNAS 103:12138), about 2e11 synapses (non-granule neurons
 ~29 million x ~7,000 synapses each, Braitenberg & Schuez 1998 "Cortex: statistics and
-geometry", plus ~1e5 parallel-fibre synapses on each of ~2e5 Purkinje cells; granule cells have
-4 inputs), mean rate 5 Hz, 4 GB of memory per rank, and each exported spike sent to
-``--destinations`` ranks (long-range axons reach a few areas; measured below for this model).
+geometry", plus ~1e5 parallel-fibre synapses on each Purkinje cell, rounded down from the
+175,000 of Napper & Harvey 1988, J Comp Neurol 274:168, on an assumed ~2e5 Purkinje cells;
+granule cells have 4 inputs), mean rate 5 Hz (assumed), 4 GB of memory per rank (assumed), and
+each exported spike sent to ``--destinations`` ranks (assumed; long-range axons reach a few
+areas).
 """
 import argparse
 import json
