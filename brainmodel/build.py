@@ -235,7 +235,10 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     simulates (default: all cells, in id order), and ``proxy`` (a ``ProxyCells``) the remote
     cells that project onto them: a group whose threshold reads the spikes received over MPI,
     with synapses that carry the delay minus the communication interval. Delays are whole time
-    steps in both cases, so a rank delivers every spike at the step the single process does."""
+    steps in both cases, so a rank delivers every spike at the step the single process does.
+    ``proxy.extra_edges`` are edge tables from cells outside the model (global ids from
+    ``len(model.cells)`` on: the body rank's afferent fibres, ``brainmodel.cosim_experiment``);
+    they connect through the same proxy group."""
     import brian2 as b2
 
     spec = model.spec
@@ -276,23 +279,29 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
             when="start", name="cortex_incoming")
     post_index = None if cells is None else _index_of(ids, len(model.cells))
     sources = [("cortex", group, post_index, 0)]
+    proxy_sources = []
     if proxy is not None and len(proxy.gids):
         proxies = b2.NeuronGroup(len(proxy.gids), "", threshold="mpi_proxy_flag(i) > 0.5",
                                  reset="", namespace={"mpi_proxy_flag": proxy.flag_function},
                                  name="mpi_proxies")
         objects["mpi_proxies"] = proxies
-        sources.append(("mpi_proxy", proxies, _index_of(proxy.gids, len(model.cells)),
-                        proxy.interval_steps))
-    for table in model.edges:
+        n_gids = max(len(model.cells), int(proxy.gids.max()) + 1)
+        proxy_sources.append(("mpi_proxy", proxies, _index_of(proxy.gids, n_gids),
+                              proxy.interval_steps))
+    tables = [(table, sources + proxy_sources) for table in model.edges]
+    # afferents from outside the brain (the body rank) reach the rank through proxies only
+    tables += [(table, [("body_" + p[0], *p[1:]) for p in proxy_sources])
+               for table in (proxy.extra_edges if proxy is not None else ())]
+    for table, table_sources in tables:
         steps = np.rint(table.delay_ms / config.dt_ms).astype(np.int64)
-        for prefix, source, pre_index, shift in sources:
+        for prefix, source, pre_index, shift in table_sources:
             if pre_index is None:                   # the whole network in one process
                 pre, post, weight, steps_kept = table.pre, table.post, table.weight, steps
             else:
                 keep = (pre_index[table.pre] >= 0) & (post_index[table.post] >= 0)
                 pre, post = pre_index[table.pre[keep]], post_index[table.post[keep]]
                 weight, steps_kept = table.weight[keep], steps[keep]
-                if prefix == "mpi_proxy" and not keep.any():
+                if source is not group and not keep.any():
                     continue
             syn = b2.Synapses(source, group, "w : 1 (constant)",
                               on_pre=f"{RECEPTOR_VARIABLE[table.receptor]}_incoming_post += w",

@@ -81,7 +81,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--comm-interval", type=float, default=None,
                    help="MPI: exchange spikes every this many ms (default: the largest the "
                         "shortest cross-rank delay allows)")
-    p.add_argument("--stim-layer", default="L2/3", help="layer whose cells get the DC")
+    p.add_argument("--stim-layer", default=None,
+                   help="layer whose cells get the DC (default: the experiment's; L2/3, L5B for "
+                        "cosim-forelimb)")
     p.add_argument("--stim-radius", type=float, default=None,
                    help="stimulate the layer's cells within this tangential distance (um) of "
                         "the voxel instead of the voxel alone (default: the experiment's; 0 for "
@@ -93,12 +95,18 @@ def parser() -> argparse.ArgumentParser:
                    help="stimulated voxel index (AP,DV,ML); default: centre of the layer")
     p.add_argument("--stim-coord", type=_triple(float), default=None, metavar="X,Y,Z",
                    help="stimulated point in um (AP,DV,ML), instead of --stim-voxel")
-    p.add_argument("--stim-onset", type=float, default=200.0, help="DC onset (ms)")
+    p.add_argument("--stim-onset", type=float, default=None,
+                   help="DC onset (ms; default: the experiment's, 200 for most)")
     p.add_argument("--stim-offset", type=float, default=None, help="DC offset (ms; default: end)")
-    p.add_argument("--stim-amplitude", type=float, default=StimulusConfig.amplitude_mv,
-                   help="DC amplitude in the Izhikevich model's units (mV/ms, written mV)")
-    p.add_argument("--analysis-start", type=float, default=RunConfig.analysis_start_ms,
-                   help="analysis window start (ms), after the onset transient")
+    p.add_argument("--stim-amplitude", type=float, default=None,
+                   help=f"DC amplitude in the Izhikevich model's units (mV/ms, written mV; "
+                        f"default: the experiment's, else {StimulusConfig.amplitude_mv:g})")
+    p.add_argument("--analysis-start", type=float, default=None,
+                   help=f"analysis window start (ms), after the onset transient (default: the "
+                        f"experiment's, else {RunConfig.analysis_start_ms:g})")
+    p.add_argument("--mjcf", type=Path, default=None,
+                   help="cosim-forelimb: the body's MJCF file (default: cosim/forelimb.xml; its "
+                        "muscles must match cosim.protocol.MUSCLES)")
     p.add_argument("--output", type=Path, default=None,
                    help="output folder (default: output/<experiment>-seed<seed>)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
@@ -133,7 +141,8 @@ def config_from_args(args):
         topography=args.topography,
         nuclei=tuple(r for r in args.nuclei.split(",") if r) if args.nuclei is not None else None,
         region_density=_region_densities(args.region_density), members=args.members,
-        workers=args.workers, cycles=args.cycles)
+        workers=args.workers, cycles=args.cycles, analysis_start_ms=args.analysis_start,
+        mjcf=args.mjcf)
     stimulus = dict(layer=args.stim_layer, voxel=args.stim_voxel, coordinate_um=args.stim_coord,
                     onset_ms=args.stim_onset, offset_ms=args.stim_offset,
                     amplitude_mv=args.stim_amplitude, region=args.stim_region,
@@ -143,8 +152,7 @@ def config_from_args(args):
         **{k: v for k, v in overrides.items() if v is not None},
         indegree=args.indegree, dt_ms=args.dt, seed=args.seed, device=args.device,
         threads=args.threads, compute_capability=args.cuda_cc, compile_only=args.compile_only,
-        output=args.output, data_dir=args.data_dir, analysis_start_ms=args.analysis_start,
-        ranks=args.ranks, comm_interval_ms=args.comm_interval)
+        output=args.output, data_dir=args.data_dir, ranks=args.ranks, comm_interval_ms=args.comm_interval)
 
 
 def main(argv=None) -> int:

@@ -36,6 +36,7 @@ class RunConfig:
     cycles: int = 10                        # assimilate: EnKF cycles
     ranks: int = 0                          # MPI ranks (0: one process, no MPI)
     comm_interval_ms: float | None = None   # MPI exchange interval (None: the delays' maximum)
+    mjcf: Path | None = None                # cosim-forelimb: the body (None: cosim/forelimb.xml)
     column_radius_um: float = 300.0         # analysis: the stimulated column around the voxel
     analysis_start_ms: float = 300.0        # analysis window starts here (after onset transient)
 
@@ -138,6 +139,13 @@ EXPERIMENTS = {
         "left MOp + MOs + SSp + SSs, three DC sites along the rostro-caudal axis of MOp",
         {"regions": ("MOp", "MOs", "SSp", "SSs"), "duration_ms": 1000.0,
          "stimulus": {"radius_um": 300.0}},
+        required_regions=("MOp",)),
+    "cosim-forelimb": Experiment(
+        "left MOp + SSp-ul with a MuJoCo forelimb on its own MPI rank: PT cells of the MOp "
+        "forelimb area drive 8 muscles, spindle afferents feed back to SSp-ul L4; runs with the "
+        "brain output cut and without feedback as controls",
+        {"regions": ("MOp", "SSp-ul"), "duration_ms": 1000.0, "analysis_start_ms": 100.0,
+         "stimulus": {"layer": "L5B", "radius_um": 300.0, "onset_ms": 400.0}},
         required_regions=("MOp",)),
     "bihemispheric-cortex": Experiment(
         "whole isocortex, both hemispheres, callosal projections, DC in left MOp L2/3",

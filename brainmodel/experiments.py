@@ -29,6 +29,7 @@ from . import analysis, build, data, densities, devices, outputs
 from .atlas import load_annotation
 from .config import EXPERIMENTS, configure  # noqa: F401  (configure: public API)
 from .errors import BrainmodelError
+from .mpi_ranks import mpi_tool as mpi_ranks_tool
 from .ontology import Ontology
 
 POPULATION = "cortex"
@@ -52,6 +53,13 @@ def check_config(config) -> None:
                               f"{','.join(config.regions)}")
     config.validate()
     devices.check_device(config.device, config.threads)
+    if config.experiment == "cosim-forelimb":
+        from cosim.body import load_model
+        if config.device != "cpp_standalone":
+            raise BrainmodelError(f"cosim-forelimb runs brain ranks over MPI and needs --device "
+                                  f"cpp_standalone, not {config.device}")
+        mpi_ranks_tool("mpirun")
+        load_model(config.mjcf)
 
 
 def load_inputs(config):
@@ -76,7 +84,9 @@ def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bo
         start = time.perf_counter()
         model = build.build_model(config, spec if spec is not None else default_spec(),
                                   annotation, ontology, kim, progress)
-        if config.experiment in ("ensemble", "assimilate"):
+        if config.experiment == "cosim-forelimb":
+            _run_cosim(model, config, out, keep_build, progress)
+        elif config.experiment in ("ensemble", "assimilate"):
             from . import ensemble_experiments
             outputs.write_json(out / "config.json", config.to_dict())
             model.cells.write_csv(out / "cells.csv")
@@ -129,6 +139,19 @@ def _run_network(model, config, out: Path, keep_build: bool, start: float, wall_
         summary["performance"] = timings
         outputs.write_json(out / "summary.json", summary)
         progress(_headline(summary, timings))
+
+
+def _run_cosim(model, config, out: Path, keep_build: bool, progress) -> None:
+    """The brain-body co-simulation (``brainmodel.cosim_experiment``): three runs of one build."""
+    from . import cosim_experiment
+
+    summary, timings, model = cosim_experiment.run(model, config, out, progress, keep_build)
+    outputs.write_json(out / "config.json", config.to_dict())
+    model.cells.write_csv(out / "cells.csv")
+    outputs.write_json(out / "timings.json", timings)
+    summary["performance"] = timings
+    outputs.write_json(out / "summary.json", summary)
+    progress(_headline(summary, timings))
 
 
 def stimulus_variants(model, config, progress=log) -> list[tuple[str | None, np.ndarray]]:
@@ -444,6 +467,15 @@ def _headline(summary, timings) -> str:
     if summary.get("experiment") == "assimilate":
         return (f"parameter error {summary['error'][0]:.3f} -> {summary['error'][-1]:.4f} "
                 f"({summary['error_reduction']:.1f}x lower) over {summary['cycles']} cycles")
+    if summary.get("experiment") == "cosim-forelimb":
+        runs = summary["runs"]
+        return (f"joint range with brain drive {runs['cosim']['max_joint_range_deg']:.1f} deg, "
+                f"output cut {runs['cut']['max_joint_range_deg']:.2f} deg; "
+                f"{summary['sensory_population']} rate with "
+                f"feedback {runs['cosim']['sensory_rate_hz']:.2f} Hz, without "
+                f"{runs['no-feedback']['sensory_rate_hz']:.2f} Hz; MuJoCo "
+                f"{runs['cosim']['timing']['mujoco_share_of_wall']:.1%} of the body rank's wall "
+                f"time")
     if "centroid_follows_site" in summary:
         follows = ", ".join(f"{a} {'yes' if v else 'no'}"
                             for a, v in summary["centroid_follows_site"].items())

@@ -22,9 +22,11 @@ from .errors import BrainmodelError
 SPIKE_MONITOR = "cortex_spikes"
 
 
-def mpirun_command(builds, mpirun: Path | None = None, folder_of=None) -> list[str]:
+def mpirun_command(builds, mpirun: Path | None = None, folder_of=None,
+                   extra_ranks=()) -> list[str]:
     """The MPMD mpirun command: one process per rank, each started in its rank's folder
-    (``folder_of(build)``, default: its absolute path)."""
+    (``folder_of(build)``, default: its absolute path); then one process per
+    ``(folder, argv)`` of ``extra_ranks`` (the co-simulation's body rank)."""
     mpirun = mpirun or mpi_ranks.mpi_tool("mpirun")
     folder_of = folder_of or (lambda b: str(Path(b.directory).resolve()))
     command = [str(mpirun), "--oversubscribe", "--bind-to", "none"]
@@ -34,6 +36,8 @@ def mpirun_command(builds, mpirun: Path | None = None, folder_of=None) -> list[s
         if n:
             command.append(":")
         command += ["-n", "1", "--wdir", folder_of(b), "./main", "--results_dir", "results/"]
+    for folder, argv in extra_ranks:
+        command += [":", "-n", "1", "--wdir", str(folder), *map(str, argv)]
     return command
 
 
@@ -65,7 +69,7 @@ def simulate(model, config, root: Path, progress=print):
         (b.directory / "results").mkdir(exist_ok=True)
     progress(f"mpi: running {part.n_ranks} ranks: {command[0]} ...")
     run_start = time.perf_counter()
-    _run(command, progress)
+    run_mpirun(command, progress)
     run_s = time.perf_counter() - run_start
     spikes = merge_spikes(builds)
     ranks = [rank_timings(b) for b in builds]
@@ -81,11 +85,11 @@ def simulate(model, config, root: Path, progress=print):
     return timings, [spikes]
 
 
-def _run(command, progress) -> None:
+def run_mpirun(command, progress, env=None) -> None:
     """mpirun, its rank-0 progress lines passed on; errors name the failed rank."""
     lines = []
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True) as process:
+                          text=True, env=env) as process:
         for line in process.stdout:
             lines.append(line)
             if line.startswith("[brainmodel] mpi:"):

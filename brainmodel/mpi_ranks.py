@@ -41,6 +41,16 @@ class ProxyCells:
     gids: np.ndarray                   # sorted global ids of the remote presynaptic cells
     interval_steps: int
     flag_function: object              # Brian2 Function implemented by the hook
+    extra_edges: tuple = ()            # edge tables from outside the model (body afferents)
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """A non-brain rank (the MuJoCo body, ``cosim.body_rank``) that joins the exchange as the
+    last rank: it receives the spikes of ``motor_gids`` and sends spikes of afferent fibres with
+    global ids from ``len(model.cells)`` on, whose synapses are ``afferent_edges``."""
+    motor_gids: np.ndarray
+    afferent_edges: tuple
 
 
 @dataclass(frozen=True)
@@ -95,24 +105,31 @@ def routing(model, rank_of_cell: np.ndarray) -> Routing:
                    np.concatenate(rank_parts) if rank_parts else empty)
 
 
-def build_ranks(model, config, partition, root: Path, progress=print) -> list[RankBuild]:
-    """Generate and compile every rank's project under ``root/rank<N>``."""
+def build_ranks(model, config, partition, root: Path, progress=print,
+                body: BodyLink | None = None) -> list[RankBuild]:
+    """Generate and compile every rank's project under ``root/rank<N>``; with ``body``, the
+    ranks also exchange spikes with a body rank (rank ``partition.n_ranks``)."""
     import brian2 as b2
 
     n_ranks = partition.n_ranks
-    if n_ranks > MAX_RANKS:
-        raise BrainmodelError(f"at most {MAX_RANKS} ranks are supported, not {n_ranks}")
+    n_world = n_ranks + (body is not None)
+    if n_world > MAX_RANKS:
+        raise BrainmodelError(f"at most {MAX_RANKS} ranks are supported, not {n_world}")
     if config.device != "cpp_standalone":
         raise BrainmodelError(f"MPI runs (--ranks) need --device cpp_standalone, not "
                               f"{config.device}")
     mpicxx = mpi_tool("mpicxx")
     routes = routing(model, partition.rank_of_cell)
+    if body is not None:
+        routes.dest_mask[np.asarray(body.motor_gids)] |= np.uint64(1) << np.uint64(n_ranks)
     n_steps = int(round(config.duration_ms / config.dt_ms))
     builds = []
     for rank in range(n_ranks):
         directory = Path(root) / f"rank{rank}"
         directory.mkdir(parents=True, exist_ok=True)
         local, masks, proxy_gids = routes.tables(partition.rank_of_cell, rank)
+        if body is not None:
+            proxy_gids = np.union1d(proxy_gids, afferents_of_rank(body, partition, rank))
         tables = directory / "mpi_tables"
         tables.mkdir(exist_ok=True)
         local.astype(np.int32).tofile(tables / "local_gid.i32")
@@ -130,13 +147,14 @@ def build_ranks(model, config, partition, root: Path, progress=print) -> list[Ra
                                                     name="mpi_proxy_flag")
             net, objects = build.create_network(
                 model, config, cells=local,
-                proxy=ProxyCells(proxy_gids, partition.interval_steps, flag))
+                proxy=ProxyCells(proxy_gids, partition.interval_steps, flag,
+                                 body.afferent_edges if body is not None else ()))
             group = objects["cortex"]
             device = b2.get_device()
             spikespace = device.get_array_name(group.variables["_spikespace"])
             (directory / "mpi_rank.h").write_text(
                 f"#pragma once\n#define MPI_SPIKESPACE brian::{spikespace}\n"
-                f"#define MPI_N_LOCAL {len(local)}\n#define MPI_N_RANKS {n_ranks}\n"
+                f"#define MPI_N_LOCAL {len(local)}\n#define MPI_N_RANKS {n_world}\n"
                 f"#define MPI_THIS_RANK {rank}\n#define MPI_INTERVAL "
                 f"{partition.interval_steps}\n#define MPI_N_STEPS {n_steps}\n")
             shutil.copy(HOOK_SOURCE, directory / "mpi_hook.cpp")
@@ -155,6 +173,13 @@ def build_ranks(model, config, partition, root: Path, progress=print) -> list[Ra
                  f"{n_syn} synapses; code generated")
     compile_ranks(builds, mpicxx, progress)
     return builds
+
+
+def afferents_of_rank(body: BodyLink, partition, rank: int) -> np.ndarray:
+    """Global ids of the body's afferent fibres with targets on ``rank``."""
+    return np.unique(np.concatenate(
+        [t.pre[partition.rank_of_cell[t.post] == rank] for t in body.afferent_edges]
+        or [np.empty(0, np.int64)]))
 
 
 def compile_ranks(builds: list[RankBuild], mpicxx: Path, progress=print) -> float:
