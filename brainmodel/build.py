@@ -285,7 +285,8 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
                                  reset="", namespace={"mpi_proxy_flag": proxy.flag_function},
                                  name="mpi_proxies")
         objects["mpi_proxies"] = proxies
-        n_gids = max(len(model.cells), int(proxy.gids.max()) + 1)
+        n_gids = max([len(model.cells), int(proxy.gids.max()) + 1]
+                     + [int(t.pre.max()) + 1 for t in proxy.extra_edges if len(t)])
         proxy_sources.append(("mpi_proxy", proxies, _index_of(proxy.gids, n_gids),
                               proxy.interval_steps))
     tables = [(table, sources + proxy_sources) for table in model.edges]

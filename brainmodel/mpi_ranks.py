@@ -139,8 +139,11 @@ def build_ranks(model, config, partition, root: Path, progress=print,
         devices.use_device("cpp_standalone", directory, config.threads)
         try:
             b2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"CXX={mpicxx}"]
-            b2.prefs.codegen.cpp.headers += ['"mpi_hook.h"']
-            b2.prefs.codegen.cpp.include_dirs += [str(directory.resolve())]
+            # new lists: ``+=`` would extend Brian2's default list in place, and every later
+            # rank would then find an earlier rank's objects.h first on its include path
+            b2.prefs.codegen.cpp.headers = [*b2.prefs.codegen.cpp.headers, '"mpi_hook.h"']
+            b2.prefs.codegen.cpp.include_dirs = [*b2.prefs.codegen.cpp.include_dirs,
+                                                 str(directory.resolve())]
             flag = b2.Function(lambda i: 0.0, arg_units=[1], return_unit=1,
                                arg_types=["integer"], stateless=False)
             flag.implementations.add_implementation("cpp", "// defined in mpi_hook.cpp",

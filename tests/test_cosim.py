@@ -140,14 +140,32 @@ def test_cli_refuses_a_bad_mjcf_and_leaves_no_output(tmp_path):
         assert not out.exists()
 
 
+SMALL = dict(density=0.03, duration_ms=500.0, analysis_start_ms=100.0)
+
+
+def _cosim(folder, data_dir, **overrides):
+    config = configure("cosim-forelimb", **SMALL, stimulus={"onset_ms": 200.0}, output=folder,
+                       data_dir=data_dir, **overrides)
+    return run_experiment(config, progress=lambda m: None)
+
+
+@pytest.fixture(scope="module")
+def one_brain_rank(tmp_path_factory, data_dir):
+    return _cosim(tmp_path_factory.mktemp("cosim") / "one", data_dir)
+
+
+def _spikes(path):
+    with h5py.File(path) as f:
+        ids, t = f["spikes/cortex/node_ids"][:], f["spikes/cortex/timestamps"][:]
+    order = np.lexsort((ids, t))
+    return ids[order], t[order]
+
+
 @pytest.mark.standalone
-def test_brain_and_body_ranks_cosimulate_under_mpirun(tmp_path, data_dir):
+def test_brain_and_body_ranks_cosimulate_under_mpirun(one_brain_rank):
     """One brain rank and the body rank: with drive the limb moves, with the output cut it rests,
     feedback raises the SSp-ul L4 rate; outputs and timings are written."""
-    config = configure("cosim-forelimb", density=0.03, duration_ms=500.0,
-                       analysis_start_ms=100.0, stimulus={"onset_ms": 200.0},
-                       output=tmp_path / "cosim", data_dir=data_dir)
-    out = run_experiment(config, progress=lambda m: None)
+    out = one_brain_rank
     summary = json.loads((out / "summary.json").read_text())
     assert summary["checks"] == {"moves_with_brain_drive": True, "at_rest_when_output_cut": True,
                                  "feedback_changes_sensory_rate": True}, summary["runs"]
@@ -179,3 +197,18 @@ def test_brain_and_body_ranks_cosimulate_under_mpirun(tmp_path, data_dir):
     for figure in ("joint_angles", "muscles", "spike_counts", "sensory_rate", "limb_frames",
                    "timing"):
         assert (out / "figures" / f"{figure}.png").stat().st_size > 1000
+
+
+@pytest.mark.standalone
+def test_two_brain_ranks_and_the_body_give_the_one_rank_spikes(one_brain_rank, tmp_path,
+                                                                 data_dir):
+    """With the brain's output cut the body's feedback does not depend on the exchange interval,
+    so MOp and SSp-ul on two brain ranks (plus the body rank) must give exactly the spikes of one
+    brain rank. With drive the intervals differ (0.5 vs 1 ms), and so does the motor latency."""
+    two = _cosim(tmp_path / "two", data_dir, ranks=2)
+    a, b = _spikes(one_brain_rank / "spikes-cut.h5"), _spikes(two / "spikes-cut.h5")
+    assert len(a[0]) > 1000
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    summary = json.loads((two / "summary.json").read_text())
+    assert summary["checks"]["moves_with_brain_drive"]
+    assert summary["checks"]["at_rest_when_output_cut"]
