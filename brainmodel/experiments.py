@@ -29,7 +29,6 @@ from . import analysis, build, data, densities, devices, outputs
 from .atlas import load_annotation
 from .config import EXPERIMENTS, configure  # noqa: F401  (configure: public API)
 from .errors import BrainmodelError
-from .mpi_ranks import mpi_tool as mpi_ranks_tool
 from .ontology import Ontology
 
 POPULATION = "cortex"
@@ -55,10 +54,15 @@ def check_config(config) -> None:
     devices.check_device(config.device, config.threads)
     if config.experiment == "cosim-forelimb":
         from cosim.body import load_model
+
+        from .mpi_ranks import mpi_tool
         if config.device != "cpp_standalone":
             raise BrainmodelError(f"cosim-forelimb runs brain ranks over MPI and needs --device "
                                   f"cpp_standalone, not {config.device}")
-        mpi_ranks_tool("mpirun")
+        if config.compile_only:
+            raise BrainmodelError("--compile-only is not supported for cosim-forelimb (its "
+                                  "three runs start the brain and body ranks together)")
+        mpi_tool("mpirun")
         load_model(config.mjcf)
 
 

@@ -38,6 +38,8 @@ def run_cli(args, tmp_path, env_data=True):
     (["--regions", "MOp,SSp", "--stim-region", "VISp"], "stimulus region 'VISp' is not among"),
     (["--device", "genn"], "GeNN forbids heterogeneous synaptic delays"),
     (["--device", "cuda_standalone", "--cuda-cc", "1.0"], "compute capability"),
+    (["--experiment", "cosim-forelimb", "--device", "runtime"], "needs --device cpp_standalone"),
+    (["--experiment", "cosim-forelimb", "--compile-only"], "--compile-only is not supported"),
     (["--hemisphere", "middle"], "hemisphere must be one of"),
 ])
 def test_bad_input(tmp_path, args, message):
