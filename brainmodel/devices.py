@@ -198,3 +198,17 @@ def release_device() -> None:
     b2.device.reinit()
     b2.set_device("runtime")
     b2.prefs.reset_to_defaults()
+
+
+def read_spike_files(results: Path, monitor: str) -> tuple:
+    """(index, time ms) of a SpikeMonitor straight from a cpp_standalone results folder (no
+    device state involved, so threads and MPI ranks can read their own folders)."""
+    import numpy as np
+
+    def one(variable, dtype):
+        files = sorted(Path(results).glob(f"_dynamic_array_{monitor}_{variable}*"))
+        if len(files) != 1:
+            raise BrainmodelError(f"expected one spike file '{variable}' of {monitor} in "
+                                  f"{results}, found {len(files)}")
+        return np.fromfile(files[0], dtype=dtype)
+    return one("i", np.int32).astype(np.int64), one("t", np.float64) / 0.001

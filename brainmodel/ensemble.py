@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -127,29 +128,22 @@ class Ensemble:
             if code:
                 raise BrainmodelError(f"ensemble member failed (exit {code}); see "
                                       f"{results / 'stdout.txt'}")
-            return results
+            spikes = devices.read_spike_files(results, self.objects["spikes"].name)
+            # Brian2 writes every array of the network at the end of a run, synapses included
+            # (about 500 MB for 20 M synapses): keep only the spikes, or 100 members fill a disk
+            shutil.rmtree(results)
+            return spikes
 
         start = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            folders = []
-            for n, folder in enumerate(pool.map(launch, commands)):
-                folders.append(folder)
+            spikes = []
+            for n, member_spikes in enumerate(pool.map(launch, commands)):
+                spikes.append(member_spikes)
                 if progress and (n + 1) % max(1, len(commands) // 10) == 0:
                     progress(f"  members {n + 1}/{len(commands)}")
         self.run.timings["members_run_s"] = time.perf_counter() - start
         device.has_been_run = True          # the binary ran (here, not through device.run)
-        return [self._spikes(folder) for folder in folders]
-
-    def _spikes(self, folder: Path):
-        import brian2 as b2
-
-        device = b2.get_device()
-        monitor = self.objects["spikes"]
-        device.results_dir = str(folder) + os.sep
-        for variable in monitor.variables.values():
-            if variable in device.array_cache:
-                device.array_cache[variable] = None
-        return (np.asarray(monitor.i[:], dtype=np.int64), np.asarray(monitor.t[:] / b2.ms))
+        return spikes
 
     def close(self) -> None:
         devices.release_device()

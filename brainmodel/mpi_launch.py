@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import mpi_ranks, partition as partition_mod
+from . import devices, mpi_ranks, partition as partition_mod
 from .errors import BrainmodelError
 
 SPIKE_MONITOR = "cortex_spikes"
@@ -113,23 +113,12 @@ def merge_spikes(builds) -> tuple[np.ndarray, np.ndarray]:
     """All ranks' spikes with global ids, sorted by time then id."""
     ids, times = [], []
     for b in builds:
-        local, t = read_rank_spikes(b.directory / "results")
+        local, t = devices.read_spike_files(b.directory / "results", SPIKE_MONITOR)
         ids.append(np.asarray(b.gids, dtype=np.int64)[local])
         times.append(t)
     ids, times = np.concatenate(ids), np.concatenate(times)
     order = np.lexsort((ids, times))
     return ids[order], times[order]
-
-
-def read_rank_spikes(results: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(local index, time ms) of a rank's spike monitor, from Brian2's result files."""
-    def one(variable, dtype):
-        files = sorted(results.glob(f"_dynamic_array_{SPIKE_MONITOR}_{variable}*"))
-        if len(files) != 1:
-            raise BrainmodelError(f"mpi: expected one spike file '{variable}' in {results}, "
-                                  f"found {len(files)}")
-        return np.fromfile(files[0], dtype=dtype)
-    return one("i", np.int32).astype(np.int64), one("t", np.float64) / 0.001
 
 
 def rank_timings(b) -> dict:

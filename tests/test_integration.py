@@ -174,6 +174,7 @@ def test_ensemble_members_share_one_build_and_are_reproducible(tmp_path, data_di
     assert np.array_equal(parallel[0][1], alone[0][1])                # workers do not interfere
     assert len(parallel[2][0]) > 1.1 * len(parallel[0][0])           # more drive, more spikes
     assert not np.array_equal(parallel[0][0], parallel[3][0])         # another initial state
+    assert not list((tmp_path / "build").glob("results_member*"))     # member folders removed
 
 
 def test_assimilation_lowers_the_error_on_a_small_network(tmp_path, data_dir):
