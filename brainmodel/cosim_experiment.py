@@ -40,7 +40,6 @@ from pathlib import Path
 import numpy as np
 
 from . import mpi_launch, mpi_ranks, outputs, partition as partition_mod
-from .build import derive_seeds
 from .connectivity import EdgeTable
 from .errors import BrainmodelError
 
@@ -114,12 +113,17 @@ def muscle_of_motor_cells(model, gids: np.ndarray, n_muscles: int) -> np.ndarray
     return muscle
 
 
+def sensory_cells(model) -> np.ndarray:
+    """Bool per cell: the sensory population whose rate the feedback should change (SSp-ul L4,
+    all types)."""
+    return (model.cells.region == SENSORY_AREA) & (model.cells.layer == "L4")
+
+
 def afferent_edges(model, seed: int, n_fibres: int) -> EdgeTable:
     """Synapses of the afferent fibres (global ids from len(model.cells) on) onto SSp-ul L4 E
     and FS cells."""
     cells = model.cells
-    targets = np.flatnonzero((cells.region == SENSORY_AREA) & (cells.layer == "L4")
-                             & np.isin(cells.type, ("E", "FS")))
+    targets = np.flatnonzero(sensory_cells(model) & np.isin(cells.type, ("E", "FS")))
     if len(targets) == 0:
         raise BrainmodelError(f"{SENSORY_AREA} has no L4 E or FS cells at this density; raise "
                               f"--density")
@@ -159,17 +163,15 @@ def with_forelimb_stimulus(model, config, area: np.ndarray):
 def run(model, config, out: Path, progress, keep_build: bool) -> tuple:
     """Build the brain ranks with a body link, run the three conditions, write outputs.
     Returns (summary, timings, model as run)."""
-    from cosim import body as body_mod
     from cosim import protocol
 
     start = time.perf_counter()
-    body_mod.load_model(config.mjcf)                 # errors before any build
     area = forelimb_area(model)
     model = with_forelimb_stimulus(model, config, area)
     gids = motor_cells(model, area)
     muscles = protocol.MUSCLES
     muscle = muscle_of_motor_cells(model, gids, len(muscles))
-    n_fibres = len(muscles) * (protocol.IA_PER_MUSCLE + protocol.II_PER_MUSCLE)
+    n_fibres = len(muscles) * protocol.FIBRES_PER_MUSCLE
     seeds = np.random.SeedSequence([int(config.seed), 5]).generate_state(2)
     edges = afferent_edges(model, int(seeds[0]), n_fibres)
     n_brain = max(1, config.ranks)
@@ -221,11 +223,10 @@ def write_body_inputs(body_dir: Path, config, model, gids, muscle, edges, part, 
     from cosim import protocol
 
     n_muscles = len(protocol.MUSCLES)
-    n_fibres = n_muscles * (protocol.IA_PER_MUSCLE + protocol.II_PER_MUSCLE)
+    n_fibres = n_muscles * protocol.FIBRES_PER_MUSCLE
     fibre_dest = np.zeros(n_fibres, dtype=np.uint64)
-    rank_of_target = part.rank_of_cell[edges.post]
-    np.bitwise_or.at(fibre_dest, edges.pre - len(model.cells),
-                     np.left_shift(np.uint64(1), rank_of_target.astype(np.uint64)))
+    mpi_ranks.add_destinations(fibre_dest, edges.pre - len(model.cells),
+                               part.rank_of_cell[edges.post])
     order = np.argsort(gids)
     np.savez(body_dir / "body_tables.npz", motor_gid=gids[order], motor_muscle=muscle[order],
              cells_per_muscle=np.bincount(muscle, minlength=n_muscles),
@@ -245,10 +246,6 @@ def run_condition(builds, body_dir: Path, name: str, drive: bool, feedback: bool
     """One mpirun of the compiled ranks with the body rank in the given condition."""
     import cosim
 
-    for b in builds:
-        results = b.directory / "results"
-        shutil.rmtree(results, ignore_errors=True)
-        results.mkdir()
     body_argv = [sys.executable, "-m", "cosim.body_rank", "body.json", "--results",
                  f"results-{name}"] + (["--no-drive"] if not drive else []) + (
                      ["--no-feedback"] if not feedback else [])
@@ -256,14 +253,11 @@ def run_condition(builds, body_dir: Path, name: str, drive: bool, feedback: bool
     package_root = str(Path(cosim.__file__).resolve().parents[1])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
-    started = time.perf_counter()
-    mpi_launch.run_mpirun(command, progress, env=env)
-    wall = time.perf_counter() - started
+    spikes, ranks, wall = mpi_launch.run_builds(builds, command, progress, env=env)
     with np.load(body_dir / f"results-{name}" / "body.npz") as f:
         body = {k: f[k] for k in f.files}
     body_timings = json.loads((body_dir / f"results-{name}" / "body_timings.json").read_text())
-    ranks = [mpi_launch.rank_timings(b) for b in builds]
-    return {"spikes": mpi_launch.merge_spikes(builds), "body": body,
+    return {"spikes": spikes, "body": body,
             "timings": {"wall_s": wall, "body": body_timings, "brain_ranks": ranks}}
 
 
@@ -275,8 +269,7 @@ def joint_ranges_deg(angles_deg: np.ndarray) -> np.ndarray:
 def summarise(model, config, runs: dict, area, gids, muscle, interval_ms) -> dict:
     from cosim import protocol
 
-    cells = model.cells
-    sensory = (cells.region == SENSORY_AREA) & (cells.layer == "L4")
+    sensory = sensory_cells(model)
     start, stop = config.analysis_start_ms, config.duration_ms
     out = {"experiment": config.experiment, "interval_ms": interval_ms,
            "forelimb_area_voxels": int(area.sum()), "n_pt_cells": int(len(gids)),

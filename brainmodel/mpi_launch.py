@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -65,14 +66,8 @@ def simulate(model, config, root: Path, progress=print):
     write_launch_script(builds, Path(root) / "run_mpi.sh")
     if config.compile_only:
         return {"codegen_compile_s": construction_and_compile_s, "mpi_ranks": part.n_ranks}, []
-    for b in builds:
-        (b.directory / "results").mkdir(exist_ok=True)
     progress(f"mpi: running {part.n_ranks} ranks: {command[0]} ...")
-    run_start = time.perf_counter()
-    run_mpirun(command, progress)
-    run_s = time.perf_counter() - run_start
-    spikes = merge_spikes(builds)
-    ranks = [rank_timings(b) for b in builds]
+    spikes, ranks, run_s = run_builds(builds, command, progress)
     timings = {"codegen_compile_s": construction_and_compile_s, "run_s": run_s,
                "mpi_ranks": part.n_ranks, "mpi_interval_steps": part.interval_steps,
                "mpi_min_cross_delay_ms": part.min_cross_delay_ms,
@@ -83,6 +78,19 @@ def simulate(model, config, root: Path, progress=print):
                  f"{r['exchange_s']:.2f} s ({r['exchange_fraction']:.0%}), sent "
                  f"{r['spikes_sent']} spikes ({r['bytes_sent'] / 1e6:.2f} MB)")
     return timings, [spikes]
+
+
+def run_builds(builds, command, progress, env=None):
+    """Run ``command`` (an ``mpirun_command`` of ``builds``) with fresh results folders.
+    Returns (merged spikes, per-rank timings, wall seconds of the mpirun)."""
+    for b in builds:
+        results = b.directory / "results"
+        shutil.rmtree(results, ignore_errors=True)
+        results.mkdir()
+    start = time.perf_counter()
+    run_mpirun(command, progress, env=env)
+    wall = time.perf_counter() - start
+    return merge_spikes(builds), [rank_timings(b) for b in builds], wall
 
 
 def run_mpirun(command, progress, env=None) -> None:

@@ -89,6 +89,11 @@ class Routing:
                 np.unique(self.crossing_pre[self.crossing_post_rank == rank]))
 
 
+def add_destinations(masks: np.ndarray, source: np.ndarray, target_rank: np.ndarray) -> None:
+    """Set bit ``target_rank`` in ``masks[source]`` for every (source, target rank) pair."""
+    np.bitwise_or.at(masks, source, np.left_shift(np.uint64(1), target_rank.astype(np.uint64)))
+
+
 def routing(model, rank_of_cell: np.ndarray) -> Routing:
     """Which ranks need each cell's spikes, from one pass over the synapses."""
     masks = np.zeros(len(model.cells), dtype=np.uint64)
@@ -97,7 +102,7 @@ def routing(model, rank_of_cell: np.ndarray) -> Routing:
         post_rank = rank_of_cell[table.post]
         crossing = rank_of_cell[table.pre] != post_rank
         pre, target_rank = table.pre[crossing], post_rank[crossing]
-        np.bitwise_or.at(masks, pre, np.left_shift(np.uint64(1), target_rank.astype(np.uint64)))
+        add_destinations(masks, pre, target_rank)
         pre_parts.append(pre)
         rank_parts.append(target_rank)
     empty = np.empty(0, np.int64)

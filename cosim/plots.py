@@ -110,10 +110,9 @@ def spike_counts(path: Path, body: dict, onset_ms: float) -> Path:
 def sensory_rate(path: Path, model, runs: dict, summary: dict, bin_ms: float = 20.0) -> Path:
     """The sensory population's rate over time in every run, and its mean in the analysis
     window."""
-    from brainmodel.cosim_experiment import SENSORY_AREA
+    from brainmodel.cosim_experiment import sensory_cells
 
-    cells = model.cells
-    sensory = (cells.region == SENSORY_AREA) & (cells.layer == "L4")
+    sensory = sensory_cells(model)
     fig = _figure(figsize=(9, 3.5), constrained_layout=True)
     ax, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
     for name, result in runs.items():

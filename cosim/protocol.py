@@ -38,6 +38,7 @@ MUSCLES = ("pectoralis", "deltoid", "latissimus", "biceps", "triceps", "brachial
 JOINTS = ("shoulder_flexion", "shoulder_abduction", "elbow_flexion", "wrist_flexion")
 IA_PER_MUSCLE = 10                      # fibres per muscle in the model (each stands for a bundle)
 II_PER_MUSCLE = 10
+FIBRES_PER_MUSCLE = IA_PER_MUSCLE + II_PER_MUSCLE
 
 
 class ProtocolError(ValueError):
@@ -123,7 +124,7 @@ def fibre_rates(ia_hz: np.ndarray, ii_hz: np.ndarray) -> np.ndarray:
 
 def fibre_muscle(n_muscles: int) -> np.ndarray:
     """Muscle index of every fibre (fibre order of ``fibre_rates``)."""
-    return np.repeat(np.arange(n_muscles), IA_PER_MUSCLE + II_PER_MUSCLE)
+    return np.repeat(np.arange(n_muscles), FIBRES_PER_MUSCLE)
 
 
 def afferent_spikes(rates_hz: np.ndarray, first_step: int, n_steps: int, dt_ms: float,

@@ -65,7 +65,7 @@ def test_spindle_rates_follow_length_and_velocity():
 
 def test_afferent_spikes_have_the_encoded_rates_and_are_reproducible():
     rates = protocol.fibre_rates(np.array([20.0, 100.0]), np.array([0.0, 50.0]))
-    assert len(rates) == 2 * (protocol.IA_PER_MUSCLE + protocol.II_PER_MUSCLE)
+    assert len(rates) == 2 * protocol.FIBRES_PER_MUSCLE
     assert protocol.fibre_muscle(2).tolist() == [0] * 20 + [1] * 20
     n_steps, dt = 200_000, 0.1                       # 20 s
     fibre, step = protocol.afferent_spikes(rates, 1000, n_steps, dt, np.random.default_rng(1))
@@ -179,7 +179,7 @@ def test_brain_and_body_ranks_cosimulate_under_mpirun(one_brain_rank):
     with h5py.File(out / "spikes-cosim.h5") as f:
         ids = f["spikes/cortex/node_ids"][:]
     n_cells = len((out / "cells.csv").read_text().splitlines()) - 1
-    n_fibres = N_MUSCLES * (protocol.IA_PER_MUSCLE + protocol.II_PER_MUSCLE)
+    n_fibres = N_MUSCLES * protocol.FIBRES_PER_MUSCLE
     with np.load(out / "body_map.npz") as m:
         gid, muscle = m["motor_gid"], m["motor_muscle"]
         assert np.array_equal(np.unique(m["afferent_pre"]), n_cells + np.arange(n_fibres))
