@@ -99,9 +99,12 @@ class Ensemble:
             args[self.objects["cortex_ampa"].w] = weights
         return args
 
-    def run_members(self, members: list[Member], workers: int = 2, progress=print) -> list:
-        """[(spike ids, spike times ms)] per member, in order; members run ``workers`` at a
-        time, each in its own results folder."""
+    def run_members(self, members: list[Member], workers: int = 2, progress=print,
+                    reduce=None) -> list:
+        """[(spike ids, spike times ms)] per member, in order, or ``reduce((ids, times))`` per
+        member when given (applied as each member ends, so that long members do not hold all
+        their spikes: 100 members x 10 s of bihemispheric-cortex are about 9 M spikes each);
+        members run ``workers`` at a time, each in its own results folder."""
         import brian2 as b2
 
         devices.check_can_run(self.run)
@@ -132,7 +135,7 @@ class Ensemble:
             # Brian2 writes every array of the network at the end of a run, synapses included
             # (about 500 MB for 20 M synapses): keep only the spikes, or 100 members fill a disk
             shutil.rmtree(results)
-            return spikes
+            return spikes if reduce is None else reduce(spikes)
 
         start = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:

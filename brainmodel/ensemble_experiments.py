@@ -71,10 +71,10 @@ def _ensemble(ens, config, areas, names, masks, window, progress) -> dict:
                for n in range(config.members)]
     progress(f"ensemble: {len(members)} members x {config.duration_ms:g} ms, "
              f"{config.workers} at a time")
-    spikes = ens.run_members(members, config.workers, progress)
+    rates = [r.tolist() for r in ens.run_members(members, config.workers, progress,
+                                                  reduce=lambda s: _rates(s, masks, *window))]
     wall = ens.run.timings["members_run_s"]
     bio_s = len(members) * config.duration_ms / 1000.0
-    rates = [_rates(s, masks, *window).tolist() for s in spikes]
     return {"members": len(members), "workers": config.workers,
             "observations": [f"{a} {t}" for a, t in names],
             "member_parameters": [m.parameters for m in members], "member_rates_hz": rates,
@@ -96,8 +96,8 @@ def _assimilate(ens, config, areas, names, masks, window, out, progress) -> dict
     def forward(theta):
         members = [ensemble.Member(dict(zip(parameter_names, row)), seed=int(s))
                    for row, s in zip(theta, member_seeds)]
-        return np.array([_rates(s, masks, *window)
-                         for s in ens.run_members(members, config.workers, None)])
+        return np.array(ens.run_members(members, config.workers, None,
+                                        reduce=lambda s: _rates(s, masks, *window)))
 
     progress(f"assimilate: {config.members} members, {config.cycles} cycles, parameters "
              f"{', '.join(parameter_names)} (hidden: {np.round(truth, 2).tolist()})")

@@ -168,10 +168,13 @@ def test_ensemble_members_share_one_build_and_are_reproducible(tmp_path, data_di
                    ensemble.Member({"background:MOp": 1.0}, seed=5)]
         parallel = ens.run_members(members, workers=2, progress=None)
         alone = ens.run_members(members[:1], workers=1, progress=None)
+        counts = ens.run_members(members[:2], workers=2, progress=None,
+                                 reduce=lambda spikes: len(spikes[0]))
     finally:
         ens.close()
     assert np.array_equal(parallel[0][0], parallel[1][0])            # same member, same spikes
     assert np.array_equal(parallel[0][1], alone[0][1])                # workers do not interfere
+    assert counts == [len(parallel[0][0]), len(parallel[1][0])]      # reduced as members end
     assert len(parallel[2][0]) > 1.1 * len(parallel[0][0])           # more drive, more spikes
     assert not np.array_equal(parallel[0][0], parallel[3][0])         # another initial state
     assert not list((tmp_path / "build").glob("results_member*"))     # member folders removed
