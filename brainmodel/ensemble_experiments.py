@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,10 +44,13 @@ def _rates(spikes, masks, start_ms, stop_ms):
                      for c, m in zip(counts, masks)])
 
 
-def run(model, config, out: Path, progress) -> dict:
-    """Build once, run the members, write summary.json and figures; returns the summary."""
+def run(model, config, out: Path, progress, keep_build: bool = False) -> dict:
+    """Build once, run the members, write summary.json and figures; returns the summary. The
+    compiled project (static arrays of every synapse, about 500 MB for bihemispheric-cortex)
+    goes to a temporary folder, or to ``out/build`` with ``keep_build``."""
     start = time.perf_counter()
-    ens = ensemble.Ensemble(model, config, out / "build", progress)
+    build_dir = out / "build" if keep_build else Path(tempfile.mkdtemp(prefix="brainmodel-ens-"))
+    ens = ensemble.Ensemble(model, config, build_dir, progress)
     compile_s = ens.run.timings.get("codegen_compile_s", float("nan"))
     areas = list(dict.fromkeys(model.group_of_cells()))
     names, masks = _observation_groups(model)
@@ -57,9 +62,14 @@ def run(model, config, out: Path, progress) -> dict:
             summary = _assimilate(ens, config, areas, names, masks, window, out, progress)
     finally:
         ens.close()
+        if not keep_build:
+            shutil.rmtree(build_dir, ignore_errors=True)
     summary.update(experiment=config.experiment, compile_s=compile_s,
                    total_wall_s=time.perf_counter() - start)
     outputs.write_json(out / "summary.json", summary)
+    if config.experiment == "ensemble":
+        from . import plotting
+        plotting.ensemble_figure(out / "figures" / "ensemble_rates.png", summary)
     return summary
 
 

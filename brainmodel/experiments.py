@@ -94,7 +94,8 @@ def run_experiment(config, progress=log, keep_build: bool = False, overwrite: bo
             from . import ensemble_experiments
             outputs.write_json(out / "config.json", config.to_dict())
             model.cells.write_csv(out / "cells.csv")
-            progress(_headline(ensemble_experiments.run(model, config, out, progress), {}))
+            progress(_headline(ensemble_experiments.run(model, config, out, progress,
+                                                          keep_build), {}))
         else:
             _run_network(model, config, out, keep_build, start, wall_start, progress)
     progress(f"outputs in {final.resolve()}")

@@ -180,6 +180,24 @@ def test_ensemble_members_share_one_build_and_are_reproducible(tmp_path, data_di
     assert not list((tmp_path / "build").glob("results_member*"))     # member folders removed
 
 
+def test_ensemble_experiment_reports_each_member_and_the_throughput(tmp_path, data_dir):
+    from brainmodel.config import configure
+    config = configure("ensemble", regions=("MOp",), density=0.01, duration_ms=300.0,
+                       analysis_start_ms=100.0, members=3, workers=2, output=tmp_path / "ens",
+                       data_dir=data_dir)
+    folder = run_experiment(config, progress=lambda m: None)
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["members"] == 3 and summary["observations"] == ["MOp E", "MOp FS"]
+    factors = [m["background:MOp"] for m in summary["member_parameters"]]
+    assert len(set(factors)) == 3                          # members differ by parameters
+    rates = np.array(summary["member_rates_hz"])
+    assert rates.shape == (3, 2) and np.all(rates > 0)
+    assert summary["member_bio_s_per_wall_s"] == pytest.approx(
+        3 * 0.3 / summary["members_wall_s"])
+    assert (folder / "figures" / "ensemble_rates.png").is_file()
+    assert not (folder / "build").exists()
+
+
 def test_assimilation_lowers_the_error_on_a_small_network(tmp_path, data_dir):
     from brainmodel.config import configure
     config = configure("assimilate", regions=("MOp",), density=0.01, duration_ms=300.0,
