@@ -50,18 +50,23 @@ def run(model, config, out: Path, progress, keep_build: bool = False) -> dict:
     goes to a temporary folder, or to ``out/build`` with ``keep_build``."""
     start = time.perf_counter()
     build_dir = out / "build" if keep_build else Path(tempfile.mkdtemp(prefix="brainmodel-ens-"))
-    ens = ensemble.Ensemble(model, config, build_dir, progress)
-    compile_s = ens.run.timings.get("codegen_compile_s", float("nan"))
-    areas = list(dict.fromkeys(model.group_of_cells()))
     names, masks = _observation_groups(model)
-    window = (OBSERVATION_START_MS, config.duration_ms)
+    areas = list(dict.fromkeys(model.group_of_cells()))
+
+    def observe(spikes):
+        return _rates(spikes, masks, OBSERVATION_START_MS, config.duration_ms)
+
+    ens = None
     try:
+        ens = ensemble.Ensemble(model, config, build_dir, progress)
+        compile_s = ens.run.timings.get("codegen_compile_s", float("nan"))
         if config.experiment == "ensemble":
-            summary = _ensemble(ens, config, areas, names, masks, window, progress)
+            summary = _ensemble(ens, config, areas, names, observe, progress)
         else:
-            summary = _assimilate(ens, config, areas, names, masks, window, out, progress)
+            summary = _assimilate(ens, config, areas, names, observe, out, progress)
     finally:
-        ens.close()
+        if ens is not None:
+            ens.close()
         if not keep_build:
             shutil.rmtree(build_dir, ignore_errors=True)
     summary.update(experiment=config.experiment, compile_s=compile_s,
@@ -73,7 +78,7 @@ def run(model, config, out: Path, progress, keep_build: bool = False) -> dict:
     return summary
 
 
-def _ensemble(ens, config, areas, names, masks, window, progress) -> dict:
+def _ensemble(ens, config, areas, names, observe, progress) -> dict:
     rng = np.random.default_rng(config.seed)
     members = [ensemble.Member({f"background:{a}": float(1.0 + ENSEMBLE_SPREAD
                                                            * rng.standard_normal())
@@ -82,7 +87,7 @@ def _ensemble(ens, config, areas, names, masks, window, progress) -> dict:
     progress(f"ensemble: {len(members)} members x {config.duration_ms:g} ms, "
              f"{config.workers} at a time")
     rates = [r.tolist() for r in ens.run_members(members, config.workers, progress,
-                                                  reduce=lambda s: _rates(s, masks, *window))]
+                                                  reduce=observe)]
     wall = ens.run.timings["members_run_s"]
     bio_s = len(members) * config.duration_ms / 1000.0
     return {"members": len(members), "workers": config.workers,
@@ -93,21 +98,20 @@ def _ensemble(ens, config, areas, names, masks, window, progress) -> dict:
                                                                           os.cpu_count() or 1))}
 
 
-def _assimilate(ens, config, areas, names, masks, window, out, progress) -> dict:
+def _assimilate(ens, config, areas, names, observe, out, progress) -> dict:
     parameter_names = [f"background:{a}" for a in areas]
     truth = np.array([TRUTH[n % len(TRUTH)] for n in range(len(areas))])
     bounds = assimilation.Bounds(np.full(len(areas), BOUNDS[0]), np.full(len(areas), BOUNDS[1]))
     hidden = ens.run_members([ensemble.Member(dict(zip(parameter_names, truth)),
                                               seed=config.seed + 10_000)], 1, None)[0]
-    observed = _rates(hidden, masks, *window)
+    observed = observe(hidden)
     observation_sd = np.maximum(OBSERVATION_SD_FRACTION * observed, 0.05)
     member_seeds = config.seed * 1000 + np.arange(config.members)
 
     def forward(theta):
         members = [ensemble.Member(dict(zip(parameter_names, row)), seed=int(s))
                    for row, s in zip(theta, member_seeds)]
-        return np.array(ens.run_members(members, config.workers, None,
-                                        reduce=lambda s: _rates(s, masks, *window)))
+        return np.array(ens.run_members(members, config.workers, None, reduce=observe))
 
     progress(f"assimilate: {config.members} members, {config.cycles} cycles, parameters "
              f"{', '.join(parameter_names)} (hidden: {np.round(truth, 2).tolist()})")
