@@ -59,9 +59,14 @@ def main():
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--largest", default="0.2,0.5,1.0",
-                   help="m1-gamma densities to try on the GPU alone, in order (in-degree 0.05)")
+                   help="m1-gamma densities to try on the GPU alone, in order (in-degree 0.05);"
+                        " an empty string tries none")
     p.add_argument("--budget-s", type=float, default=480.0,
                    help="stop trying larger models once this much wall time has passed")
+    p.add_argument("--experiments", default=",".join(EXPERIMENTS),
+                   help="which of %s to run (comma-separated)" % ", ".join(EXPERIMENTS))
+    p.add_argument("--gpu-only", default="",
+                   help="experiments to run on the GPU alone (no CPU reference; saves lent time)")
     p.add_argument("--cuda-cc", type=float, default=devices.DEFAULT_COMPUTE_CAPABILITY)
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = p.parse_args()
@@ -70,13 +75,22 @@ def main():
     began = time.perf_counter()
     out = Path(tempfile.mkdtemp(prefix="gpu-check-"))
     results = {}
-    for experiment, overrides in EXPERIMENTS.items():
+    experiments = [e for e in args.experiments.split(",") if e]
+    unknown = sorted(set(experiments) - set(EXPERIMENTS))
+    if unknown:
+        sys.exit(f"gpu_check: unknown experiment(s) {unknown}; choose from {list(EXPERIMENTS)}")
+    gpu_only = set(args.gpu_only.split(","))
+    for experiment in experiments:
+        overrides = EXPERIMENTS[experiment]
         for device in ("cpp_standalone", "cuda_standalone"):
+            if device == "cpp_standalone" and experiment in gpu_only:
+                results[f"{experiment} {device}"] = {"error": "not run (--gpu-only)"}
+                continue
             results[f"{experiment} {device}"] = _run(experiment, device, out, args.cuda_cc,
                                                      **overrides)
             print(f"done {experiment} on {device}", flush=True)
     largest = {}
-    for density in (float(d) for d in args.largest.split(",")):
+    for density in (float(d) for d in args.largest.split(",") if d):
         if time.perf_counter() - began > args.budget_s:
             largest[density] = {"error": "skipped: time budget spent"}
             continue
@@ -88,7 +102,7 @@ def main():
 
     print(f"\n{'experiment':>11} {'device':>16} {'cells':>8} {'synapses':>10} {'peak Hz':>8} "
           f"{'spikes':>9} {'compile s':>9} {'run s':>7} {'rate diff':>9}")
-    for experiment in EXPERIMENTS:
+    for experiment in experiments:
         cpu = results[f"{experiment} cpp_standalone"]
         for device in ("cpp_standalone", "cuda_standalone"):
             r = results[f"{experiment} {device}"]
