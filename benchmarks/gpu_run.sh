@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run THERE (on the lent GPU machine, repo root, after benchmarks/gpu_prepare.sh here): installs the
 # carried wheels next to the image's python3, then runs one of:
-#   bash benchmarks/gpu_run.sh check [gpu_check.py arguments, e.g. --largest 0.2,0.5]
+#   bash benchmarks/gpu_run.sh check [gpu_check.py arguments, e.g. --largest 0.2,0.5 or
+#       --experiments m1-gamma,motor-loop --gpu-only motor-loop --largest ""]
 #       benchmarks/gpu_check.py: m1-gamma and motor-loop on CPU and GPU, largest m1-gamma
 #   bash benchmarks/gpu_run.sh ensemble MEMBERS WORKERS DURATION_MS
 #       the `ensemble` experiment (bihemispheric cortex, default scale) on cuda_standalone
