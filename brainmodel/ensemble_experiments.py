@@ -61,7 +61,7 @@ def run(model, config, out: Path, progress, keep_build: bool = False) -> dict:
         ens = ensemble.Ensemble(model, config, build_dir, progress)
         compile_s = ens.run.timings.get("codegen_compile_s", float("nan"))
         if config.experiment == "ensemble":
-            summary = _ensemble(ens, config, areas, names, observe, progress)
+            summary = _ensemble(ens, config, areas, names, observe, out, progress)
         else:
             summary = _assimilate(ens, config, areas, names, observe, out, progress)
     finally:
@@ -72,13 +72,10 @@ def run(model, config, out: Path, progress, keep_build: bool = False) -> dict:
     summary.update(experiment=config.experiment, compile_s=compile_s,
                    total_wall_s=time.perf_counter() - start)
     outputs.write_json(out / "summary.json", summary)
-    if config.experiment == "ensemble":
-        from . import plotting
-        plotting.ensemble_figure(out / "figures" / "ensemble_rates.png", summary)
     return summary
 
 
-def _ensemble(ens, config, areas, names, observe, progress) -> dict:
+def _ensemble(ens, config, areas, names, observe, out, progress) -> dict:
     rng = np.random.default_rng(config.seed)
     members = [ensemble.Member({f"background:{a}": float(1.0 + ENSEMBLE_SPREAD
                                                            * rng.standard_normal())
@@ -90,21 +87,24 @@ def _ensemble(ens, config, areas, names, observe, progress) -> dict:
                                                   reduce=observe)]
     wall = ens.run.timings["members_run_s"]
     bio_s = len(members) * config.duration_ms / 1000.0
-    return {"members": len(members), "workers": config.workers,
-            "observations": [f"{a} {t}" for a, t in names],
-            "member_parameters": [m.parameters for m in members], "member_rates_hz": rates,
-            "members_wall_s": wall, "member_bio_s_per_wall_s": bio_s / wall,
-            "member_bio_s_per_wall_s_per_core": bio_s / wall / max(1, min(config.workers,
-                                                                          os.cpu_count() or 1))}
+    summary = {"members": len(members), "workers": config.workers,
+               "observations": [f"{a} {t}" for a, t in names],
+               "member_parameters": [m.parameters for m in members], "member_rates_hz": rates,
+               "members_wall_s": wall, "member_bio_s_per_wall_s": bio_s / wall,
+               "member_bio_s_per_wall_s_per_core": bio_s / wall / max(1, min(config.workers,
+                                                                             os.cpu_count() or 1))}
+    from . import plotting
+    plotting.ensemble_figure(out / "figures" / "ensemble_rates.png", summary)
+    return summary
 
 
 def _assimilate(ens, config, areas, names, observe, out, progress) -> dict:
     parameter_names = [f"background:{a}" for a in areas]
     truth = np.array([TRUTH[n % len(TRUTH)] for n in range(len(areas))])
     bounds = assimilation.Bounds(np.full(len(areas), BOUNDS[0]), np.full(len(areas), BOUNDS[1]))
-    hidden = ens.run_members([ensemble.Member(dict(zip(parameter_names, truth)),
-                                              seed=config.seed + 10_000)], 1, None)[0]
-    observed = observe(hidden)
+    observed = ens.run_members([ensemble.Member(dict(zip(parameter_names, truth)),
+                                                seed=config.seed + 10_000)], 1, None,
+                               reduce=observe)[0]
     observation_sd = np.maximum(OBSERVATION_SD_FRACTION * observed, 0.05)
     member_seeds = config.seed * 1000 + np.arange(config.members)
 
