@@ -48,6 +48,16 @@ def _run(experiment, device, out, cuda_cc, **overrides):
             "wall_s": time.perf_counter() - start}
 
 
+def _experiment_names(text, option):
+    """The comma-separated experiment names of ``option``; an unknown one stops the check."""
+    names = [name for name in text.split(",") if name]
+    unknown = sorted(set(names) - set(EXPERIMENTS))
+    if unknown:
+        sys.exit(f"gpu_check: {option} names unknown experiment(s) {unknown}; choose from "
+                 f"{list(EXPERIMENTS)}")
+    return names
+
+
 def _rate_difference(gpu, cpu):
     shared = [k for k in gpu["rates"] if k in cpu["rates"] and cpu["rates"][k] > 1.0]
     return max((abs(gpu["rates"][k] - cpu["rates"][k]) / cpu["rates"][k] for k in shared),
@@ -75,11 +85,8 @@ def main():
     began = time.perf_counter()
     out = Path(tempfile.mkdtemp(prefix="gpu-check-"))
     results = {}
-    experiments = [e for e in args.experiments.split(",") if e]
-    unknown = sorted(set(experiments) - set(EXPERIMENTS))
-    if unknown:
-        sys.exit(f"gpu_check: unknown experiment(s) {unknown}; choose from {list(EXPERIMENTS)}")
-    gpu_only = set(args.gpu_only.split(","))
+    experiments = _experiment_names(args.experiments, "--experiments")
+    gpu_only = set(_experiment_names(args.gpu_only, "--gpu-only"))
     for experiment in experiments:
         overrides = EXPERIMENTS[experiment]
         for device in ("cpp_standalone", "cuda_standalone"):
