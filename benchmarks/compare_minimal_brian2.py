@@ -22,9 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 def main():
     import brian2 as b2
-    from brainmodel import build, devices
+    import brainmodel as bm
     from brainmodel.config import RunConfig
-    from brainmodel.experiments import load_inputs
+    from brainmodel.model import parameters
+    from brainmodel.simulate import devices
+    from brainmodel.simulate.network import create_network
     from regions.cortex import default_spec
 
     p = argparse.ArgumentParser()
@@ -33,17 +35,17 @@ def main():
     p.add_argument("--repeats", type=int, default=2)
     args = p.parse_args()
     config = RunConfig(density=args.density, duration_ms=args.duration).validate()
-    model = build.build_model(config, default_spec(), *load_inputs(config), progress=lambda m: None)
+    model = bm.build(config, spec=default_spec(), progress=lambda m: None)
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
-    consts = build.cell_constants(model, config.indegree_fraction)
-    seeds = build.derive_seeds(config.seed)
-    state = build.initial_state(model, seeds["initial_state"])
+    consts = parameters.cell_constants(model, config.indegree_fraction)
+    seeds = parameters.derive_seeds(config.seed)
+    state = parameters.initial_state(model, seeds["initial_state"])
     payload = dict(consts, v=state["v"], u=state["u"], mask=model.stimulated.astype(float),
-                   bias=build.bias_currents(model, seeds["heterogeneity"]),
+                   bias=parameters.bias_currents(model, seeds["heterogeneity"]),
                    seed=seeds["simulation"],
                    amplitude_mv=model.stimulus.amplitude_mv, onset_ms=model.stimulus.onset_ms,
                    duration_ms=config.duration_ms,
-                   bg_sources=build.background_sources(model.spec, config.indegree_fraction))
+                   bg_sources=parameters.background_sources(model.spec, config.indegree_fraction))
     outdegree = np.zeros(len(model.cells), dtype=np.int64)
     for e in model.edges:
         payload.update({f"{e.receptor}_pre": e.pre, f"{e.receptor}_post": e.post,
@@ -55,7 +57,7 @@ def main():
     for repeat in range(args.repeats):
         run = devices.use_device("cpp_standalone", tmp / f"bm{repeat}", 0)
         try:
-            net, objects = build.create_network(model, config)
+            net, objects = create_network(model, config)
             devices.run_network(run, net, config.duration_ms * b2.ms, progress=None)
             ids = np.asarray(objects["spikes"].i[:])
         finally:

@@ -1,4 +1,4 @@
-"""Members as separate runs of one compiled network (``brainmodel.ensemble.Ensemble``) against
+"""Members as separate runs of one compiled network (``brainmodel.simulate.ensemble.Ensemble``) against
 members batched as copies inside one network (``run_batched``), on this machine, in one run.
 
     BRAINMODEL_DATA=../shared/data .venv/bin/python benchmarks/ensemble_batching.py [--members 8]
@@ -16,8 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main():
-    from brainmodel import build, ensemble, experiments
-    from brainmodel.config import configure
+    import brainmodel as bm
+    from brainmodel import configure
+    from brainmodel.simulate import ensemble
     from regions.cortex import default_spec
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -27,9 +28,7 @@ def main():
     args = p.parse_args()
     config = configure(regions=("MOp", "MOs"), density=0.02, duration_ms=args.duration,
                        analysis_start_ms=0.0, topography=False).validate()
-    annotation, ontology, kim = experiments.load_inputs(config)
-    model = build.build_model(config, default_spec(), annotation, ontology, kim,
-                              progress=lambda m: None)
+    model = bm.build(config, spec=default_spec(), progress=lambda m: None)
     members = [ensemble.Member({"background:MOp": 1.0 + 0.05 * k}, seed=k)
                for k in range(args.members)]
     bio_s = args.members * args.duration / 1000.0

@@ -24,15 +24,15 @@ EXPERIMENTS = {"m1-gamma": {}, "motor-loop": {"duration_ms": 1200.0}}
 
 
 def _run(experiment, device, out, cuda_cc, **overrides):
-    from brainmodel.config import configure
-    from brainmodel.experiments import run_experiment
+    import brainmodel as bm
+    from brainmodel import configure
 
     config = configure(experiment, device=device, compute_capability=cuda_cc,
                        output=out / f"{experiment}-{device}-{overrides.get('density', 'def')}",
                        **overrides)
     start = time.perf_counter()
     try:
-        folder = run_experiment(config, progress=lambda m: None)
+        folder = bm.run(config, progress=lambda m: None).output
     except Exception as error:          # report what failed (e.g. GPU memory), go on
         return {"error": f"{type(error).__name__}: {str(error)[:160]}",
                 "wall_s": time.perf_counter() - start}
@@ -65,7 +65,8 @@ def _rate_difference(gpu, cpu):
 
 
 def main():
-    from brainmodel import devices
+    from brainmodel.config import DEFAULT_COMPUTE_CAPABILITY
+    from brainmodel.simulate import devices
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--largest", default="0.2,0.5,1.0",
@@ -77,7 +78,7 @@ def main():
                    help="which of %s to run (comma-separated)" % ", ".join(EXPERIMENTS))
     p.add_argument("--gpu-only", default="",
                    help="experiments to run on the GPU alone (no CPU reference; saves lent time)")
-    p.add_argument("--cuda-cc", type=float, default=devices.DEFAULT_COMPUTE_CAPABILITY)
+    p.add_argument("--cuda-cc", type=float, default=DEFAULT_COMPUTE_CAPABILITY)
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = p.parse_args()
     if not devices.gpu_present():

@@ -33,14 +33,14 @@ MEMORY_PER_RANK_GB = 4.0
 
 
 def _run(ranks, args):
-    from brainmodel.config import configure
-    from brainmodel.experiments import run_experiment
+    import brainmodel as bm
+    from brainmodel import configure
 
     out = Path(tempfile.mkdtemp(prefix="mpi-scaling-")) / f"ranks{ranks}"
     config = configure("motor-loop", density=args.density, duration_ms=args.duration,
                        analysis_start_ms=min(300.0, args.duration / 2), ranks=ranks, output=out)
     start = time.perf_counter()
-    folder = run_experiment(config, progress=lambda m: None)
+    folder = bm.run(config, progress=lambda m: None).output
     timings = json.loads((folder / "timings.json").read_text())
     timings["wall_s"] = time.perf_counter() - start
     return timings

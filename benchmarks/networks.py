@@ -1,6 +1,6 @@
 """The matched benchmark networks, each built three ways: in brainmodel's engine (edges drawn in
-numpy by ``brainmodel.connectivity``, per-synapse arrays handed to Brian2, cpp_standalone through
-``brainmodel.devices``), as a minimal hand-written Brian2 script (``Synapses.connect(p=...)``) and
+numpy by ``brainmodel.model.connectivity``, per-synapse arrays handed to Brian2, cpp_standalone through
+``brainmodel.simulate.devices``), as a minimal hand-written Brian2 script (``Synapses.connect(p=...)``) and
 in NEST 3.10. ``benchmarks/benchmark.py`` runs them and prints the table.
 
 - ``cuba``: Brette et al. 2007 (J Comput Neurosci 23:349) benchmark 2, after Vogels & Abbott
@@ -103,7 +103,7 @@ def _redrawn_normal(rng, mean, sd, low, high, size):
 
 def microcircuit_edges(mc, rng):
     """Per source sign: (pre, post, weight pA, delay ms), drawn pathway by pathway."""
-    from brainmodel import connectivity
+    from brainmodel.model import connectivity
 
     out = {}
     for sign, sources in (("e", range(0, 8, 2)), ("i", range(1, 8, 2))):
@@ -178,7 +178,7 @@ def _brian_vogels_abbott(name, n, engine, rng):
     inh = b2.Synapses(group[n_e:], group, on_pre=on_pre[1])
     for syn, pre in ((exc, np.arange(n_e)), (inh, np.arange(n - n_e))):
         if engine:
-            from brainmodel import connectivity
+            from brainmodel.model import connectivity
             i, j = connectivity.bernoulli_pairs(pre, np.arange(n),
                                                 connection_probability(name, n), rng)
             syn.connect(i=i.astype(np.int32), j=j.astype(np.int32))
@@ -200,7 +200,7 @@ def vogels_abbott_initial(name, n, rng):
 
 def _brian_microcircuit(scale, engine, rng):
     import brian2 as b2
-    from brainmodel.background import poisson_events_function
+    from brainmodel.simulate.background import poisson_events_function
 
     mc = microcircuit(scale)
     ns = {"C_m": PD["C_m"] * b2.pF, "tau_m": PD["tau_m"] * b2.ms, "tau_syn": PD["tau_syn"] * b2.ms,

@@ -1,12 +1,17 @@
 """Command line: ``python run.py [options]`` runs an experiment; ``python run.py fetch`` downloads
-the Allen originals. Imports nothing heavy before arguments are parsed, so ``--help`` is instant."""
+the Allen originals. A thin layer on the public API (``brainmodel.api``): options -> ``configure``
+-> ``run``; errors are ``brainmodel: error: ...`` with exit status 2."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
+from .api import configure, run
+from .config import RunConfig, StimulusConfig
 from .errors import BrainmodelError
+from .experiments import registry
+from .inputs import data
 
 
 def _triple(kind):
@@ -22,16 +27,14 @@ def _triple(kind):
 
 
 def parser() -> argparse.ArgumentParser:
-    from .config import EXPERIMENTS, RunConfig
-    from .stimulus import StimulusConfig
     p = argparse.ArgumentParser(
         prog="brainmodel", description="Data-driven spiking model of the mouse brain (Brian2). "
         "With no options: the m1-gamma experiment on cpp_standalone. `fetch` downloads the "
         "Allen atlas files.", formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--experiment", default="m1-gamma",
+    p.add_argument("--experiment", default=RunConfig.experiment,
                    help="named experiment; it sets the defaults of --regions, --hemisphere, "
                         "--density, --duration and --stim-region: " + "; ".join(
-                            f"{name}: {e.description}" for name, e in EXPERIMENTS.items()))
+                            f"{name}: {e.description}" for name, e in registry().items()))
     p.add_argument("--device", default="cpp_standalone",
                    help="runtime | cpp_standalone | cuda_standalone | genn")
     p.add_argument("--threads", type=int, default=0,
@@ -133,8 +136,6 @@ def _region_densities(text):
 
 def config_from_args(args):
     """RunConfig from parsed arguments: the experiment's defaults, then every option given."""
-    from .config import configure
-
     overrides = dict(
         regions=tuple(r for r in args.regions.split(",") if r) if args.regions else None,
         hemisphere=args.hemisphere, density=args.density, duration_ms=args.duration,
@@ -164,14 +165,11 @@ def main(argv=None) -> int:
                                                    description="download the Allen CCF v3 "
                                                    "annotation and structure graph into a cache")
             fetch_parser.add_argument("--cache", type=Path, default=None)
-            from . import data
             data.fetch(fetch_parser.parse_args(argv[1:]).cache)
             return 0
         args = parser().parse_args(argv)
         config = config_from_args(args)
-        from .experiments import check_config, run_experiment
-        check_config(config)
-        run_experiment(config, keep_build=args.keep_build, overwrite=args.overwrite)
+        run(config, keep_build=args.keep_build, overwrite=args.overwrite)
         return 0
     except BrainmodelError as exc:
         print(f"brainmodel: error: {exc}", file=sys.stderr)

@@ -1,4 +1,8 @@
-"""Run configuration: typed, validated before any work, written resolved into every output folder."""
+"""Run configuration: typed, validated before any work, written resolved into every output folder.
+
+The first stage: nothing here imports another stage. ``RunConfig.validate`` checks what holds for
+every experiment; an experiment's own rules are its plug-in's ``check``
+(``brainmodel.experiments``), and the public ``brainmodel.configure`` applies both."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,9 +10,40 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .devices import DEFAULT_COMPUTE_CAPABILITY
+from regions import NUCLEUS_REGIONS
+
 from .errors import BrainmodelError
-from .stimulus import StimulusConfig
+
+DEVICES = ("runtime", "cpp_standalone", "cuda_standalone", "genn")
+DEFAULT_COMPUTE_CAPABILITY = 9.0        # NVIDIA H100 / H200, the GPUs lent to this project
+
+
+@dataclass(frozen=True)
+class StimulusConfig:
+    """The DC stimulus as the user asks for it (``brainmodel.model.stimulus`` resolves it on the
+    atlas). Amplitude in the Izhikevich model's current units (mV/ms, written mV)."""
+    layer: str = "L2/3"
+    region: str | None = None               # area of the default voxel (None: first region)
+    voxel: tuple[int, int, int] | None = None
+    coordinate_um: tuple[float, float, float] | None = None
+    onset_ms: float = 200.0
+    offset_ms: float | None = None          # None: until the end of the run
+    amplitude_mv: float = 35.0
+    radius_um: float = 0.0                  # > 0: the layer's cells within this tangential
+                                            # distance of the voxel (a site, not one voxel)
+
+
+def check_device(name: str, threads: int) -> None:
+    """Known device and thread count; genn is refused with the reason."""
+    if name not in DEVICES:
+        raise BrainmodelError(f"unknown device {name!r}; choose one of {', '.join(DEVICES)}")
+    if name == "genn":
+        raise BrainmodelError(
+            "device genn (brian2genn) is not supported: GeNN is not installable from any package "
+            "registry available here, and GeNN forbids heterogeneous synaptic delays, which this "
+            "model uses (delays grow with distance). Use --device cpp_standalone")
+    if threads < 0:
+        raise BrainmodelError(f"threads must be >= 0, not {threads}")
 
 
 @dataclass(frozen=True)
@@ -45,6 +80,7 @@ class RunConfig:
         return self.indegree if self.indegree is not None else self.density
 
     def validate(self) -> "RunConfig":
+        """Checks that need no data and no experiment; returns self."""
         def positive_finite(name, value):
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
                 raise BrainmodelError(f"{name} must be a positive number, not {value!r}")
@@ -81,16 +117,13 @@ class RunConfig:
         if self.ranks and self.device != "cpp_standalone":
             raise BrainmodelError(f"--ranks needs --device cpp_standalone (MPI ranks are "
                                   f"compiled C++), not {self.device}")
-        if self.ranks and self.experiment in ("ensemble", "assimilate", "topography"):
-            raise BrainmodelError(f"--ranks is not supported for the {self.experiment} "
-                                  f"experiment (it runs one network several times)")
+        check_device(self.device, self.threads)
         if self.comm_interval_ms is not None:
             positive_finite("--comm-interval (ms)", self.comm_interval_ms)
-        from .build_nuclei import REGION_MODULES
-        unknown = [n for n in self.nuclei if n not in REGION_MODULES]
+        unknown = [n for n in self.nuclei if n not in NUCLEUS_REGIONS]
         if unknown:
             raise BrainmodelError(f"unknown region module {', '.join(unknown)}; available: "
-                                  f"{', '.join(REGION_MODULES)}")
+                                  f"{', '.join(NUCLEUS_REGIONS)}")
         for name, fraction in self.region_density:
             if name not in self.nuclei:
                 raise BrainmodelError(f"--region-density names {name!r}, which is not among the "
@@ -105,64 +138,3 @@ class RunConfig:
         out = dataclasses.asdict(self)
         out["indegree_fraction"] = self.indegree_fraction
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in out.items()}
-
-
-@dataclass(frozen=True)
-class Experiment:
-    description: str
-    defaults: dict                      # RunConfig fields (stimulus fields under "stimulus")
-    required_regions: tuple[str, ...] = ()
-
-
-EXPERIMENTS = {
-    "m1-gamma": Experiment("left MOp, DC stimulation of L2/3 in one voxel", {}),
-    "motor-loop": Experiment(
-        "left MOp + MOs + VAL thalamus + pons, right cerebellum (simple, ansiform, paramedian "
-        "lobules, copula; dentate and interposed nuclei); DC in one MOp L2/3 voxel",
-        {"regions": ("MOp", "MOs"), "nuclei": ("thalamus", "pons", "cerebellum"),
-         "duration_ms": 3000.0}, required_regions=("MOp",)),
-    "agranular-bg-cb": Experiment(
-        "left agranular motor cortex (MOp + MOs), striatum (CP), pallidum (GPe) and pons, right "
-        "cerebellum; DC in one MOp L2/3 voxel; voxel rate map",
-        {"regions": ("MOp", "MOs"), "nuclei": ("striatum", "pallidum", "pons", "cerebellum"),
-         "duration_ms": 1500.0}, required_regions=("MOp",)),
-    "ensemble": Experiment(
-        "members of one compiled bihemispheric cortex that differ by seed and per-area "
-        "background; throughput",
-        {"regions": ("Isocortex",), "hemisphere": "both", "density": 0.02, "duration_ms": 1000.0,
-         "topography": False, "members": 4, "stimulus": {"region": "MOp"}}),
-    "assimilate": Experiment(
-        "EnKF: recover hidden per-area background factors of MOp + MOs from their rates",
-        {"regions": ("MOp", "MOs"), "density": 0.02, "duration_ms": 400.0, "topography": False,
-         "analysis_start_ms": 100.0, "members": 16, "cycles": 10}),
-    "topography": Experiment(
-        "left MOp + MOs + SSp + SSs, three DC sites along the rostro-caudal axis of MOp",
-        {"regions": ("MOp", "MOs", "SSp", "SSs"), "duration_ms": 1000.0,
-         "stimulus": {"radius_um": 300.0}},
-        required_regions=("MOp",)),
-    "cosim-forelimb": Experiment(
-        "left MOp + SSp-ul with a MuJoCo forelimb on its own MPI rank: PT cells of the MOp "
-        "forelimb area drive 8 muscles, spindle afferents feed back to SSp-ul L4; runs with the "
-        "brain output cut and without feedback as controls",
-        {"regions": ("MOp", "SSp-ul"), "duration_ms": 1000.0, "analysis_start_ms": 100.0,
-         "stimulus": {"layer": "L5B", "radius_um": 300.0, "onset_ms": 400.0}},
-        required_regions=("MOp",)),
-    "bihemispheric-cortex": Experiment(
-        "whole isocortex, both hemispheres, callosal projections, DC in left MOp L2/3",
-        # homogeneous long-range pairs: the topographic kernel's voxel-block enumeration grows
-        # with the square of the voxel count (about 1e10 blocks for the whole isocortex)
-        {"regions": ("Isocortex",), "hemisphere": "both", "density": 0.02, "duration_ms": 1000.0,
-         "topography": False, "stimulus": {"region": "MOp"}}),
-}
-
-
-def configure(experiment: str = "m1-gamma", stimulus: dict | None = None, **overrides):
-    """The RunConfig of a named experiment: its defaults, then ``overrides`` (RunConfig fields)
-    and ``stimulus`` (StimulusConfig fields)."""
-    if experiment not in EXPERIMENTS:
-        raise BrainmodelError(f"unknown experiment {experiment!r}; available: "
-                              f"{', '.join(EXPERIMENTS)}")
-    defaults = dict(EXPERIMENTS[experiment].defaults)
-    stimulus_fields = {**defaults.pop("stimulus", {}), **(stimulus or {})}
-    return RunConfig(**{**defaults, **overrides, "experiment": experiment,
-                        "stimulus": StimulusConfig(**stimulus_fields)})

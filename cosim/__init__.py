@@ -7,5 +7,5 @@
 - ``body_rank``: the MPI process that hosts the body and joins the brain ranks' spike exchange.
 - ``plots``: the experiment's figures.
 The experiment itself (forelimb area, PT cells, afferent synapses, the three runs) is
-``brainmodel.cosim_experiment``.
+``brainmodel.experiments.cosim_forelimb``.
 """

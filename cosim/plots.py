@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from brainmodel.plotting import _figure
+from brainmodel.figures.common import new_figure
 
+from .body import render_frames
 from .protocol import JOINTS, MUSCLES
 
 RUN_COLOURS = {"cosim": "#d62728", "cut": "#7f7f7f", "no-feedback": "#1f77b4"}
@@ -16,18 +17,18 @@ RUN_LABELS = {"cosim": "brain drive + feedback", "cut": "brain output cut (contr
               "no-feedback": "brain drive, no feedback"}
 
 
-def cosim_figures(folder: Path, model, runs: dict, summary: dict, mjcf=None) -> list[Path]:
-    """All figures; ``summary["rendering"]`` says whether frames could be rendered."""
+def cosim_figures(folder: Path, sensory: np.ndarray, runs: dict, summary: dict,
+                  mjcf=None) -> list[Path]:
+    """All figures (``sensory``: bool per cell, the sensory population);
+    ``summary["rendering"]`` says whether frames could be rendered."""
     folder.mkdir(parents=True, exist_ok=True)
     onset = summary["stimulus"]["onset_ms"]
     written = [joint_angles(folder / "joint_angles.png", runs, onset),
                muscles(folder / "muscles.png", runs["cosim"]["body"], onset),
                spike_counts(folder / "spike_counts.png", runs["cosim"]["body"], onset),
-               sensory_rate(folder / "sensory_rate.png", model, runs, summary),
+               sensory_rate(folder / "sensory_rate.png", sensory, runs, summary),
                limb_frames(folder / "limb_frames.png", runs, onset),
                timing(folder / "timing.png", summary)]
-    from .body import render_frames
-
     body = runs["cosim"]["body"]
     every = max(1, len(body["angles_deg"]) // 8)
     frames, summary["rendering"] = render_frames(mjcf, body["angles_deg"], every,
@@ -41,7 +42,7 @@ def cosim_figures(folder: Path, model, runs: dict, summary: dict, mjcf=None) -> 
 def frame_montage(path: Path, frames: list[Path], times_ms: np.ndarray) -> Path:
     from matplotlib.image import imread
 
-    fig = _figure(figsize=(2.4 * min(len(frames), 4), 2.1 * ((len(frames) + 3) // 4)),
+    fig = new_figure(figsize=(2.4 * min(len(frames), 4), 2.1 * ((len(frames) + 3) // 4)),
                   constrained_layout=True)
     axes = np.atleast_1d(fig.subplots((len(frames) + 3) // 4, min(len(frames), 4))).ravel()
     for ax in axes:
@@ -55,7 +56,7 @@ def frame_montage(path: Path, frames: list[Path], times_ms: np.ndarray) -> Path:
 
 
 def joint_angles(path: Path, runs: dict, onset_ms: float) -> Path:
-    fig = _figure(figsize=(9, 6), constrained_layout=True)
+    fig = new_figure(figsize=(9, 6), constrained_layout=True)
     axes = fig.subplots(2, 2, sharex=True).ravel()
     for j, (ax, joint) in enumerate(zip(axes, JOINTS)):
         for name, result in runs.items():
@@ -74,7 +75,7 @@ def joint_angles(path: Path, runs: dict, onset_ms: float) -> Path:
 
 
 def muscles(path: Path, body: dict, onset_ms: float) -> Path:
-    fig = _figure(figsize=(9, 5), constrained_layout=True)
+    fig = new_figure(figsize=(9, 5), constrained_layout=True)
     axes = fig.subplots(2, 1, sharex=True)
     for m, name in enumerate(MUSCLES):
         line, = axes[0].plot(body["time_ms"], body["excitation"][:, m], lw=1, label=name)
@@ -91,7 +92,7 @@ def muscles(path: Path, body: dict, onset_ms: float) -> Path:
 
 
 def spike_counts(path: Path, body: dict, onset_ms: float) -> Path:
-    fig = _figure(figsize=(9, 5), constrained_layout=True)
+    fig = new_figure(figsize=(9, 5), constrained_layout=True)
     axes = fig.subplots(2, 1, sharex=True)
     extent = (0, float(body["time_ms"][-1]), -0.5, len(MUSCLES) - 0.5)
     for ax, key, title in ((axes[0], "motor_counts", "PT spikes received per interval"),
@@ -107,13 +108,11 @@ def spike_counts(path: Path, body: dict, onset_ms: float) -> Path:
     return path
 
 
-def sensory_rate(path: Path, model, runs: dict, summary: dict, bin_ms: float = 20.0) -> Path:
+def sensory_rate(path: Path, sensory: np.ndarray, runs: dict, summary: dict,
+                 bin_ms: float = 20.0) -> Path:
     """The sensory population's rate over time in every run, and its mean in the analysis
     window."""
-    from brainmodel.cosim_experiment import sensory_cells
-
-    sensory = sensory_cells(model)
-    fig = _figure(figsize=(9, 3.5), constrained_layout=True)
+    fig = new_figure(figsize=(9, 3.5), constrained_layout=True)
     ax, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
     for name, result in runs.items():
         ids, times = result["spikes"]
@@ -138,7 +137,7 @@ def sensory_rate(path: Path, model, runs: dict, summary: dict, bin_ms: float = 2
 def limb_frames(path: Path, runs: dict, onset_ms: float, n_frames: int = 8) -> Path:
     """Stick figures (shoulder, elbow, wrist, paw tip) in the sagittal plane at evenly spaced
     times, for the drive and the control run."""
-    fig = _figure(figsize=(7, 4.2), constrained_layout=True)
+    fig = new_figure(figsize=(7, 4.2), constrained_layout=True)
     axes = fig.subplots(1, 2, sharex=True, sharey=True)
     for ax, name in zip(axes, ("cosim", "cut")):
         body = runs[name]["body"]
@@ -160,7 +159,7 @@ def limb_frames(path: Path, runs: dict, onset_ms: float, n_frames: int = 8) -> P
 
 
 def timing(path: Path, summary: dict) -> Path:
-    fig = _figure(figsize=(7, 3), constrained_layout=True)
+    fig = new_figure(figsize=(7, 3), constrained_layout=True)
     ax = fig.subplots()
     names = list(summary["runs"])
     mujoco = [summary["runs"][n]["timing"]["mujoco_share_of_wall"] for n in names]

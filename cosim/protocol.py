@@ -2,7 +2,7 @@
 
 Motor side (brain -> body). Every communication interval the body rank receives the spikes of the
 layer 5B pyramidal-tract (PT) cells of the left MOp forelimb area; each cell drives one muscle
-(``brainmodel.cosim_experiment`` assigns them). Per muscle:
+(``brainmodel.experiments.cosim_forelimb`` assigns them). Per muscle:
 1. count -> population rate: ``rate = count / (cells x interval)``;
 2. low-pass filter, time constant ``filter_ms`` (20 ms, assumed: the integration of
    corticospinal input by spinal interneurons and motoneurons, lumped);
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 # proximal to distal: the order of the muscles' zones along the forelimb area (see
-# brainmodel.cosim_experiment.muscle_of_motor_cells)
+# brainmodel.experiments.cosim_forelimb.muscle_of_motor_cells)
 MUSCLES = ("pectoralis", "deltoid", "latissimus", "biceps", "triceps", "brachialis",
            "flexor_carpi", "extensor_carpi")
 JOINTS = ("shoulder_flexion", "shoulder_abduction", "elbow_flexion", "wrist_flexion")

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .body import load_model
+from .protocol import JOINTS
+
 
 def main(argv=None) -> None:
     mjcf, angles_path, out_dir = (argv or sys.argv[1:])
-    import mujoco
+    import mujoco       # after MUJOCO_GL is set in this child process's environment
     from matplotlib.image import imsave
-
-    from .body import load_model
-    from .protocol import JOINTS
 
     model = load_model(mjcf)
     data = mujoco.MjData(model)

@@ -31,8 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-from brainmodel import data
+from brainmodel.inputs import data
 from brainmodel.errors import BrainmodelError
+from brainmodel.inputs.atlas import leaf_layers
 
 
 def _shared_file(relpath: str, sha256: str) -> data.DataFile:
@@ -310,7 +311,6 @@ def target_layer_profile(leaf: RegionalConnectome, ontology, source_area: str, t
     """Fraction of a source area's projection to a target area that lands in each target layer
     (atlas layer names L1, L2/3, L4, L5, L6a, L6b), from the leaf rows of the source that carry
     data (averaged); None when no leaf of the source was injected."""
-    from brainmodel.atlas import leaf_layers
 
     source_id = ontology.get(source_area).id
     rows = [n for n, s in enumerate(leaf.sources) if s in ontology.by_acronym

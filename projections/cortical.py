@@ -13,7 +13,7 @@ Rules:
   it. The shares of the modelled sources become explicit synapses, and the Poisson background of
   the target cells shrinks by the same fraction, so the mean input is unchanged. Sources that are
   not modelled stay in the background.
-- Topography: with flatmap positions (``brainmodel.flatmap``), the probability between a pre and
+- Topography: with flatmap positions (``brainmodel.inputs.flatmap``), the probability between a pre and
   a post cell is multiplied by a Gaussian of the distance between their relative positions in
   their own areas (in units of each area's spread on the dorsal flatmap; medio-lateral mirrored
   across hemispheres), normalised per post voxel so that every cell keeps its in-degree. Corresponding
@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from brainmodel import connectivity
 from brainmodel.errors import BrainmodelError
+from brainmodel.model import connectivity
+from brainmodel.model.edges import EdgeTable, delays_ms
 
 from .connectome import long_range_probability
 
@@ -94,10 +95,11 @@ def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density
                      topography_sigma: float = TOPOGRAPHY_SIGMA, layer_profile=None):
     """AMPA edges between the areas of the cell table and the per-cell background factor.
 
-    ``relative_position`` (cells x 2, ``brainmodel.flatmap.relative_positions``) switches on the
-    topographic kernel; ``layer_profile(source, target, side)`` (a dict of atlas layer ->
-    fraction, or None) the target-layer specificity. Returns (pre, post, weight, delay_ms, background_factor), where
-    background_factor (one per cell) multiplies the cell's Poisson background weight."""
+    ``relative_position`` (cells x 2, ``brainmodel.inputs.flatmap.relative_positions``) switches
+    on the topographic kernel; ``layer_profile(source, target, side)`` (a dict of atlas layer ->
+    fraction, or None) the target-layer specificity. Returns (EdgeTable of AMPA synapses,
+    background_factor), where background_factor (one per cell) multiplies the cell's Poisson
+    background weight."""
     background_factor = np.ones(len(cells))
     areas = [(a, h) for a in dict.fromkeys(cells.region) for h in ("left", "right")
              if np.any((cells.region == a) & (cells.hemisphere == h))]
@@ -143,13 +145,13 @@ def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density
                 parts.append((pre, post))
     if not parts:
         empty = np.empty(0, np.int64)
-        return empty, empty, np.empty(0), np.empty(0), background_factor
+        return EdgeTable(empty, empty, np.empty(0), np.empty(0), "ampa"), background_factor
     pre, post = (np.concatenate(col) for col in zip(*parts))
     weight_full = np.array([spec.weight_full_long_range[t] for t in cells.type[post]])
     weight = weight_full / indegree_fraction
-    delay = connectivity.delays_ms(pre, post, cells.position_um, spec.synaptic_delay_ms,
-                                   LONG_RANGE_VELOCITY_UM_PER_MS)
-    return pre, post, weight, delay, background_factor
+    delay = delays_ms(pre, post, cells.position_um, spec.synaptic_delay_ms,
+                      LONG_RANGE_VELOCITY_UM_PER_MS)
+    return EdgeTable(pre, post, weight, delay, "ampa"), background_factor
 
 
 def topographic_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, voxel_row: np.ndarray,

@@ -31,8 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from brainmodel import connectivity
 from brainmodel.errors import BrainmodelError
+from brainmodel.model import connectivity
+from brainmodel.model.edges import EdgeTable, delays_ms
 
 from .cortical import LONG_RANGE_VELOCITY_UM_PER_MS, source_shares
 
@@ -77,8 +78,8 @@ def _members(cells, system: np.ndarray, region: str, layers, cell_types) -> np.n
 
 
 def loop_edges(cells, system: np.ndarray, density: dict, connectome, volumes: dict, seed: int,
-               synaptic_delay_ms: float, projections=PROJECTIONS) -> list:
-    """[(pre, post, weight, delay, receptor)] of the projections between the modelled regions;
+               synaptic_delay_ms: float, projections=PROJECTIONS) -> list[EdgeTable]:
+    """One EdgeTable per projection between the modelled regions;
     ``system`` names each cell's region (cortex, thalamus, ...) and ``density`` each region's
     density fraction."""
     out = []
@@ -92,8 +93,7 @@ def loop_edges(cells, system: np.ndarray, density: dict, connectome, volumes: di
         rng = np.random.default_rng([int(seed), n])
         f = density[proj.pre[0]]
         if proj.fixed:
-            from brainmodel.subcortical import fixed_indegree
-            pre, post_ids = fixed_indegree([pre_all] * len(post), post, int(proj.indegree), rng)
+            pre, post_ids = connectivity.fixed_indegree([pre_all] * len(post), post, int(proj.indegree), rng)
             weight = np.full(len(pre), proj.weight_full)
         else:
             groups = _source_groups(cells, pre_all, proj, connectome, volumes)
@@ -107,9 +107,9 @@ def loop_edges(cells, system: np.ndarray, density: dict, connectome, volumes: di
                 post_parts.append(b)
             pre, post_ids = np.concatenate(pre_parts), np.concatenate(post_parts)
             weight = np.full(len(pre), proj.weight_full / f)
-        out.append((pre, post_ids, weight,
-                    connectivity.delays_ms(pre, post_ids, cells.position_um, synaptic_delay_ms,
-                                           LONG_RANGE_VELOCITY_UM_PER_MS), proj.receptor))
+        out.append(EdgeTable(pre, post_ids, weight,
+                             delays_ms(pre, post_ids, cells.position_um, synaptic_delay_ms,
+                                       LONG_RANGE_VELOCITY_UM_PER_MS), proj.receptor))
     return out
 
 
@@ -132,8 +132,8 @@ def _source_groups(cells, pre_ids, proj, connectome, volumes):
 def thalamocortical_edges(cells, system: np.ndarray, cortex_spec, connectome, volumes: dict,
                           thalamus_density: float, seed: int, synaptic_delay_ms: float):
     """TC -> every cortical cell: each cortical area's K_ext share from VAL (Knox 2019, as for
-    cortico-cortical sources; ``projections.cortical.source_shares``). Returns (pre, post, weight,
-    delay, per-cortical-cell background factor)."""
+    cortico-cortical sources; ``projections.cortical.source_shares``). Returns (EdgeTable of the
+    AMPA synapses, per-cortical-cell background factor)."""
     tc = _members(cells, system, "thalamus", (), ("TC",))
     cortex = np.flatnonzero(system == "cortex")
     factor = np.ones(len(cortex))
@@ -154,6 +154,6 @@ def thalamocortical_edges(cells, system: np.ndarray, cortex_spec, connectome, vo
     pre, post = (np.concatenate(col) for col in zip(*parts))
     weight = np.array([cortex_spec.weight_full_long_range[t] for t in cells.type[post]])
     weight = weight / thalamus_density
-    delay = connectivity.delays_ms(pre, post, cells.position_um, synaptic_delay_ms,
-                                   LONG_RANGE_VELOCITY_UM_PER_MS)
-    return pre, post, weight, delay, factor
+    delay = delays_ms(pre, post, cells.position_um, synaptic_delay_ms,
+                      LONG_RANGE_VELOCITY_UM_PER_MS)
+    return EdgeTable(pre, post, weight, delay, "ampa"), factor

@@ -2,7 +2,7 @@
 and 2, paramedian lobule, copula pyramidis) and the dentate and interposed nuclei, on the side
 opposite the cortex (pontine mossy fibres cross; so does the cerebello-thalamic output).
 
-Layers: CCF v3 labels only lobules; ``brainmodel.cerebellar_atlas`` cuts the molecular,
+Layers: CCF v3 labels only lobules; ``brainmodel.inputs.cerebellar_atlas`` cuts the molecular,
 Purkinje and granular layers from a Laplace depth field. Compartments below: "granular",
 "Purkinje" (voxels crossed by the Purkinje mid-surface, cells by planar density) and
 "molecular" are those layers of ``structures["cortex"]``; "nuclei" are the deep nuclei.
@@ -25,7 +25,7 @@ deep-nuclei cells RS ~20 Hz spontaneous (Raman et al. 2000, J Neurosci 20:9004).
 Local pathways (in-degrees at full density; weights assumed/tuned, dimensionless conductances as
 in the cortex):
 - granule -> Purkinje by parallel fibres (``rule="parallel_fibre"``, see
-  ``brainmodel.subcortical``): 175,000 inputs per Purkinje cell (Napper & Harvey 1988, J Comp
+  ``brainmodel.model.nuclei``): 175,000 inputs per Purkinje cell (Napper & Harvey 1988, J Comp
   Neurol 274:168, rat).
 - granule -> MLI and granule -> Golgi within 200 um (ascending axon and nearby parallel fibres;
   assumed radius), 1,000 and 400 inputs (assumed).
@@ -36,7 +36,7 @@ in the cortex):
   fixed.
 - Purkinje -> deep nuclei: 40 per nuclear cell (Person & Raman 2012, Nature 481:502); fixed.
 """
-from .nuclei import (ASSUMED_NUCLEUS_DENSITY_PER_MM3, FS, RS, CellClass, LocalPathway,
+from .nuclei import (ASSUMED_NUCLEUS_DENSITY_PER_MM3, FS, RS, cell_class, LocalPathway,
                      RegionSpec)
 
 LOBULES = ("SIM", "AN", "PRM", "COPY")
@@ -56,12 +56,12 @@ SPEC = RegionSpec(
     name="cerebellum", structures={"cortex": LOBULES, "nuclei": NUCLEI}, side="contra",
     default_density=0.01,
     cell_classes=(
-        CellClass("GrC", "granular", 3.9e6, RS, "ampa", bias_mean=0.0, bias_sd=1.0),
-        CellClass("GoC", "granular", 9.0e3, RS, "gaba", bias_mean=4.3, bias_sd=0.3),
-        CellClass("PC", "Purkinje", 1166.0, FS, "gaba", bias_mean=4.8, bias_sd=0.3,
+        cell_class("GrC", "granular", 3.9e6, RS, "ampa", bias_mean=0.0, bias_sd=1.0),
+        cell_class("GoC", "granular", 9.0e3, RS, "gaba", bias_mean=4.3, bias_sd=0.3),
+        cell_class("PC", "Purkinje", 1166.0, FS, "gaba", bias_mean=4.8, bias_sd=0.3,
                   planar=True),
-        CellClass("MLI", "molecular", 1.0e5, FS, "gaba", bias_mean=3.85, bias_sd=0.2),
-        CellClass("DCN", "nuclei", ASSUMED_NUCLEUS_DENSITY_PER_MM3 / 4, RS, "ampa",
+        cell_class("MLI", "molecular", 1.0e5, FS, "gaba", bias_mean=3.85, bias_sd=0.2),
+        cell_class("DCN", "nuclei", ASSUMED_NUCLEUS_DENSITY_PER_MM3 / 4, RS, "ampa",
                   bias_mean=8.0, bias_sd=1.0),
     ),
     pathways=(

@@ -32,6 +32,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .cells import CellType
+from .neurons import FS, LTS, RS
+
 LAYERS = ("L2/3", "L4", "L5A", "L5B", "L6")
 CELL_TYPES = ("E", "FS", "LTS")
 # atlas layer label -> model layer
@@ -72,24 +75,11 @@ CONSTANTS_MV_MS = {"E_ampa": 0.0, "E_gaba": -70.0, "tau_ampa": 5.0, "tau_gaba": 
 RECEPTOR_VARIABLE = {"ampa": "g_ampa", "gaba": "g_gaba"}
 
 
-@dataclass(frozen=True)
-class CellType:
-    """Izhikevich (2003) parameters; a, b dimensionless, c, d in mV."""
-    name: str
-    a: float
-    b: float
-    c: float
-    d: float
-    marker: str | None          # Kim et al. 2017 density column (None: excitatory remainder)
-    receptor: str               # receptor its synapses open
-
-
-# Izhikevich 2003, Fig. 2: RS (a=0.02, b=0.2, c=-65, d=8), FS (0.1, 0.2, -65, 2),
-# LTS (0.02, 0.25, -65, 2).
+# Izhikevich 2003, Fig. 2 (regions.neurons): RS pyramidal cells, FS (PV) and LTS (SST) cells.
 TYPES = {
-    "E": CellType("E", 0.02, 0.2, -65.0, 8.0, None, "ampa"),
-    "FS": CellType("FS", 0.1, 0.2, -65.0, 2.0, "PV", "gaba"),
-    "LTS": CellType("LTS", 0.02, 0.25, -65.0, 2.0, "SST", "gaba"),
+    "E": CellType("E", RS, "ampa"),
+    "FS": CellType("FS", FS, "gaba", marker="PV"),
+    "LTS": CellType("LTS", LTS, "gaba", marker="SST"),
 }
 
 # Potjans & Diesmann 2014, Table 5: C_a[target][source], order L2/3e L2/3i L4e L4i L5e L5i L6e L6i.

@@ -2,32 +2,24 @@
 
 Every region uses the cortex's equation family (``regions.cortex.EQUATIONS``: Izhikevich 2003
 with AMPA/GABA_A conductances, a per-cell bias current and a Poisson background), so a user edits
-one equation string; cell classes differ by their Izhikevich constants, bias current and
-background. Regions only declare; ``brainmodel.subcortical`` builds.
+one equation string; cell types (``regions.cells.CellType``) differ by their neuron model
+(``regions.neurons``), bias current and background. Regions only declare;
+``brainmodel.model.nuclei`` builds.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Izhikevich (2003, IEEE Trans Neural Netw 14:1569, Fig. 2) parameter sets (a, b, c mV, d mV).
-RS = (0.02, 0.2, -65.0, 8.0)        # regular spiking
-FS = (0.1, 0.2, -65.0, 2.0)         # fast spiking
-TC = (0.02, 0.25, -65.0, 0.05)      # thalamo-cortical
+from .cells import CellType
+from .neurons import FS, RS, TC, NeuronModel  # noqa: F401  (re-exported for region modules)
 
 
-@dataclass(frozen=True)
-class CellClass:
-    """One cell class of a region: where it sits, how many, and its neuron constants."""
-    name: str
-    compartment: str            # where cells are placed (a key of the region's compartments)
-    density: float              # per mm^3, or per mm^2 when ``planar`` (one sheet per voxel)
-    izhikevich: tuple[float, float, float, float]
-    receptor: str               # "ampa" (excitatory) or "gaba"
-    bias_mean: float = 0.0      # constant bias current, mean and SD (mV/ms, model units)
-    bias_sd: float = 2.0
-    background_indegree: int = 0          # Poisson inputs at BACKGROUND_RATE_HZ, full density
-    background_weight: float = 0.0
-    planar: bool = False
+def cell_class(name: str, compartment: str, density: float, neuron: NeuronModel, receptor: str,
+               **kwargs) -> CellType:
+    """A non-cortical cell type (``regions.cells.CellType``): where it sits (a compartment of
+    its region), how many (per mm^3, or per mm^2 when ``planar``), its neuron model and
+    receptor; bias and background as keyword arguments."""
+    return CellType(name, neuron, receptor, compartment=compartment, density=density, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -35,7 +27,7 @@ class LocalPathway:
     """Connections between two classes of one region.
 
     rule: "uniform" (any pre cell of the region), "radius" (pre cells within radius_um of the
-    post cell) or "parallel_fibre" (``brainmodel.subcortical.parallel_fibre_candidates``).
+    post cell) or "parallel_fibre" (``brainmodel.model.nuclei.parallel_fibre_window``).
     indegree: inputs per post cell at full density; scaled (x the region's density) unless
     ``fixed`` (small convergences that cannot be scaled, e.g. 4 mossy fibres per granule cell),
     and the weight is divided by the same factor, as for the cortex."""
@@ -53,11 +45,11 @@ class RegionSpec:
     name: str                           # region key: thalamus, pons, cerebellum
     structures: dict                    # compartment -> CCF acronyms
     side: str                           # "ipsi" or "contra" to the cortex hemisphere
-    cell_classes: tuple[CellClass, ...]
+    cell_classes: tuple[CellType, ...]
     pathways: tuple[LocalPathway, ...] = ()
     default_density: float | None = None    # None: the cortex's --density
 
-    def cell_class(self, name: str) -> CellClass:
+    def cell_class(self, name: str) -> CellType:
         for c in self.cell_classes:
             if c.name == name:
                 return c

@@ -6,12 +6,12 @@ a bias that makes them fire tonically at ~30 Hz, as GPe neurons do in vivo (30-6
 al. 2008, J Neurosci 28:14245); assumed class. Local GPe -> GPe collaterals: 50 inputs, weight
 assumed.
 """
-from .nuclei import RS, CellClass, LocalPathway, RegionSpec
+from .nuclei import RS, cell_class, LocalPathway, RegionSpec
 
 NEURON_DENSITY_PER_MM3 = 39_800.0
 
 SPEC = RegionSpec(
     name="pallidum", structures={"nucleus": ("GPe",)}, side="ipsi",
-    cell_classes=(CellClass("GPe", "nucleus", NEURON_DENSITY_PER_MM3, RS, "gaba",
+    cell_classes=(cell_class("GPe", "nucleus", NEURON_DENSITY_PER_MM3, RS, "gaba",
                             bias_mean=14.0, bias_sd=2.0),),
     pathways=(LocalPathway("GPe", "GPe", "uniform", 50, 0.003),))

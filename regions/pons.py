@@ -7,11 +7,11 @@ cell so that the cortical input dominates (tuned).
 Density: ``regions.nuclei.ASSUMED_NUCLEUS_DENSITY_PER_MM3`` (assumed).
 """
 from .nuclei import (ASSUMED_NUCLEUS_DENSITY_PER_MM3, BACKGROUND_INDEGREE, BACKGROUND_WEIGHT_E,
-                     RS, CellClass, RegionSpec)
+                     RS, cell_class, RegionSpec)
 
 SPEC = RegionSpec(
     name="pons", structures={"nucleus": ("PG",)}, side="ipsi",
-    cell_classes=(CellClass("E", "nucleus", ASSUMED_NUCLEUS_DENSITY_PER_MM3, RS, "ampa",
+    cell_classes=(cell_class("E", "nucleus", ASSUMED_NUCLEUS_DENSITY_PER_MM3, RS, "ampa",
                             bias_mean=0.0, bias_sd=6.4,
                             background_indegree=BACKGROUND_INDEGREE // 2,
                             background_weight=BACKGROUND_WEIGHT_E),))

@@ -13,7 +13,7 @@ rest hyperpolarised and fire rarely, ~1 Hz, unless cortical input converges; Wil
 inputs assumed), FSI -> MSN within 250 um, 10 inputs per MSN (4-27 FSIs converge on an MSN,
 Koós & Tepper 1999, Nat Neurosci 2:467), fixed; weights assumed.
 """
-from .nuclei import (BACKGROUND_INDEGREE, BACKGROUND_WEIGHT_E, FS, RS, CellClass, LocalPathway,
+from .nuclei import (BACKGROUND_INDEGREE, BACKGROUND_WEIGHT_E, FS, RS, cell_class, LocalPathway,
                      RegionSpec)
 
 NEURON_DENSITY_PER_MM3 = 106_000.0
@@ -23,13 +23,13 @@ MSN_DENSITY_PER_MM3 = (NEURON_DENSITY_PER_MM3 - FSI_DENSITY_PER_MM3) / 2
 SPEC = RegionSpec(
     name="striatum", structures={"nucleus": ("CP",)}, side="ipsi",
     cell_classes=(
-        CellClass("D1", "nucleus", MSN_DENSITY_PER_MM3, RS, "gaba", bias_mean=-3.0, bias_sd=2.0,
+        cell_class("D1", "nucleus", MSN_DENSITY_PER_MM3, RS, "gaba", bias_mean=-3.0, bias_sd=2.0,
                   background_indegree=BACKGROUND_INDEGREE,
                   background_weight=BACKGROUND_WEIGHT_E),
-        CellClass("D2", "nucleus", MSN_DENSITY_PER_MM3, RS, "gaba", bias_mean=-3.0, bias_sd=2.0,
+        cell_class("D2", "nucleus", MSN_DENSITY_PER_MM3, RS, "gaba", bias_mean=-3.0, bias_sd=2.0,
                   background_indegree=BACKGROUND_INDEGREE,
                   background_weight=BACKGROUND_WEIGHT_E),
-        CellClass("FSI", "nucleus", FSI_DENSITY_PER_MM3, FS, "gaba", bias_mean=0.0, bias_sd=2.0,
+        cell_class("FSI", "nucleus", FSI_DENSITY_PER_MM3, FS, "gaba", bias_mean=0.0, bias_sd=2.0,
                   background_indegree=BACKGROUND_INDEGREE,
                   background_weight=BACKGROUND_WEIGHT_E),
     ),

@@ -7,11 +7,11 @@ L5B; ``projections.subcortical``) instead of firing on their own (tuned). Backgr
 E cell. Density: ``regions.nuclei.ASSUMED_NUCLEUS_DENSITY_PER_MM3`` (assumed).
 """
 from .nuclei import (ASSUMED_NUCLEUS_DENSITY_PER_MM3, BACKGROUND_INDEGREE, BACKGROUND_WEIGHT_E,
-                     TC, CellClass, RegionSpec)
+                     TC, cell_class, RegionSpec)
 
 SPEC = RegionSpec(
     name="thalamus", structures={"nucleus": ("VAL",)}, side="ipsi",
-    cell_classes=(CellClass("TC", "nucleus", ASSUMED_NUCLEUS_DENSITY_PER_MM3, TC, "ampa",
+    cell_classes=(cell_class("TC", "nucleus", ASSUMED_NUCLEUS_DENSITY_PER_MM3, TC, "ampa",
                             bias_mean=-6.0, bias_sd=2.0,
                             background_indegree=BACKGROUND_INDEGREE,
                             background_weight=BACKGROUND_WEIGHT_E),))

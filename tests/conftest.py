@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT))
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    from brainmodel.data import resolve_data_dir
+    from brainmodel.inputs.data import resolve_data_dir
     value = os.environ.get("BRAINMODEL_DATA")
     assert value, "BRAINMODEL_DATA must point at the data folder (CI: ../shared/data)"
     return resolve_data_dir(value)
@@ -19,23 +19,23 @@ def data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def ontology(data_dir):
-    from brainmodel.ontology import Ontology
+    from brainmodel.inputs.ontology import Ontology
     return Ontology.load(data_dir)
 
 
 @pytest.fixture(scope="session")
 def annotation(data_dir):
-    from brainmodel.atlas import load_annotation
+    from brainmodel.inputs.atlas import load_annotation
     return load_annotation(data_dir, 100)
 
 
 @pytest.fixture(scope="session")
 def kim(data_dir):
-    from brainmodel.densities import load_kim2017
+    from brainmodel.inputs.densities import load_kim2017
     return load_kim2017(data_dir)
 
 
 @pytest.fixture(scope="session")
 def left_mop(annotation, ontology):
-    from brainmodel.atlas import select_regions
+    from brainmodel.inputs.atlas import select_regions
     return select_regions(annotation, ontology, ["MOp"], "left")

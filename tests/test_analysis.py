@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from brainmodel import analysis
-from brainmodel.experiments import phase_checks
+from brainmodel.analysis import spectra as analysis
+from brainmodel.analysis.cortex import phase_checks
 
 
 def _modulated_spikes(freq, n_cells, duration_ms, lag_ms=0.0, seed=0):

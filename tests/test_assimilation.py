@@ -2,8 +2,10 @@
 import numpy as np
 import pytest
 
-from brainmodel import assimilation, ensemble
+import brainmodel as bm
+from brainmodel.analysis import assimilation
 from brainmodel.errors import BrainmodelError
+from brainmodel.simulate import ensemble
 
 BOUNDS = assimilation.Bounds(np.array([0.0, 0.0]), np.array([4.0, 4.0]))
 TRUTH = np.array([1.0, 3.0])
@@ -47,13 +49,9 @@ def test_unknown_ensemble_parameter_is_refused():
         ensemble.check_parameters(["gain:VISp"], {"MOp", "MOs"})
 
 
-def test_replicated_model_holds_independent_copies(data_dir, annotation, ontology, kim):
-    from brainmodel import build
-    from brainmodel.config import configure
-    from regions.cortex import default_spec
-    config = configure(density=0.01, data_dir=data_dir).validate()
-    model = build.build_model(config, default_spec(), annotation, ontology, kim,
-                              progress=lambda m: None)
+def test_replicated_model_holds_independent_copies(data_dir):
+    config = bm.configure(density=0.01, data_dir=data_dir)
+    model = bm.build(config, progress=lambda m: None)
     batch = ensemble.replicated_model(model, 3)
     n = len(model.cells)
     assert len(batch.cells) == 3 * n and batch.stimulated.sum() == 3 * model.stimulated.sum()

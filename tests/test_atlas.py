@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from brainmodel.atlas import Annotation, select_regions
+from brainmodel.inputs.atlas import Annotation, select_regions
 from brainmodel.errors import BrainmodelError
 
 

@@ -3,10 +3,10 @@ real 100 um annotation."""
 import numpy as np
 import pytest
 
-from brainmodel import cerebellar_atlas
-from brainmodel.atlas import Annotation
+from brainmodel.inputs import cerebellar_atlas
+from brainmodel.inputs.atlas import Annotation
 from brainmodel.errors import BrainmodelError
-from brainmodel.ontology import Ontology, Structure
+from brainmodel.inputs.ontology import Ontology, Structure
 
 THICKNESS = cerebellar_atlas.LayerThickness(150.0, 15.0, 130.0)
 

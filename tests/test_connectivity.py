@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from brainmodel import connectivity
+from brainmodel.model import connectivity
 from brainmodel.errors import BrainmodelError
 
 

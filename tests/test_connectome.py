@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from brainmodel.atlas import Annotation
+from brainmodel.inputs.atlas import Annotation
 from brainmodel.errors import BrainmodelError
-from brainmodel.ontology import Ontology, Structure
+from brainmodel.inputs.ontology import Ontology, Structure
 from projections import connectome
 
 

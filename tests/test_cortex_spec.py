@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from brainmodel import build
+from brainmodel.model import parameters
 from regions import cortex
 
 
@@ -45,14 +45,15 @@ def _tiny_model(n_per_population=4000):
     spec = cortex.default_spec()
     layers, types = zip(*[pop for pop in spec.populations for _ in range(n_per_population)])
     cells = _Cells(layer=np.array(layers, dtype=object), type=np.array(types, dtype=object))
-    return SimpleNamespace(spec=spec, cells=cells, n_cortex=None, nucleus_constants=None)
+    return SimpleNamespace(spec=spec, cells=cells, n_cortex=None, nucleus_constants=None,
+                           background_factor=None)
 
 
 def test_bias_currents_have_the_type_sd_and_are_deterministic():
     model = _tiny_model()
-    bias = build.bias_currents(model, seed=11)
-    assert np.array_equal(bias, build.bias_currents(model, seed=11))
-    assert not np.array_equal(bias, build.bias_currents(model, seed=12))
+    bias = parameters.bias_currents(model, seed=11)
+    assert np.array_equal(bias, parameters.bias_currents(model, seed=11))
+    assert not np.array_equal(bias, parameters.bias_currents(model, seed=12))
     for cell_type, sd in cortex.BIAS_SD.items():
         values = bias[model.cells.type == cell_type]
         # 20,000 draws: the sample SD is within 3 % and the mean within 4 SE of zero.
@@ -62,7 +63,7 @@ def test_bias_currents_have_the_type_sd_and_are_deterministic():
 
 def test_background_factor_applies_to_its_layer_and_type_only():
     model = _tiny_model(n_per_population=2)
-    weights = build.cell_constants(model, indegree_fraction=1.0)["w_background"]
+    weights = parameters.cell_constants(model, indegree_fraction=1.0)["w_background"]
     spec = model.spec
     for index, (layer, cell_type) in enumerate(zip(model.cells.layer, model.cells.type)):
         expected = (spec.background_weight[cell_type] * spec.background_indegree[layer]

@@ -9,10 +9,10 @@ import h5py
 import numpy as np
 import pytest
 
-from brainmodel.config import configure
+from brainmodel import configure
 from brainmodel.errors import BrainmodelError
-from brainmodel.experiments import run_experiment
 from cosim import body, protocol
+import brainmodel as bm
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPPING = protocol.MotorMapping()
@@ -146,7 +146,7 @@ SMALL = dict(density=0.03, duration_ms=500.0, analysis_start_ms=100.0)
 def _cosim(folder, data_dir, **overrides):
     config = configure("cosim-forelimb", **SMALL, stimulus={"onset_ms": 200.0}, output=folder,
                        data_dir=data_dir, **overrides)
-    return run_experiment(config, progress=lambda m: None)
+    return bm.run(config, progress=lambda m: None).output
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from brainmodel.config import RunConfig
-from brainmodel.experiments import run_experiment
+import brainmodel as bm
 
 pytestmark = pytest.mark.standalone
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.standalone
 def test_small_model_compiles_for_cuda(tmp_path, data_dir):
     config = RunConfig(density=0.01, duration_ms=500.0, device="cuda_standalone",
                        compile_only=True, output=tmp_path / "cuda", data_dir=data_dir)
-    folder = run_experiment(config, progress=lambda m: None, keep_build=True)
+    folder = bm.run(config, progress=lambda m: None, keep_build=True).output
     binary = folder / "build" / "main"
     assert binary.is_file(), "nvcc produced no executable"
     assert (folder / "build" / "code_objects").is_dir()

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from brainmodel import atlas, flatmap
+from brainmodel.inputs import atlas, flatmap
 from brainmodel.errors import BrainmodelError
 
 

@@ -3,13 +3,15 @@
 Dynamics are checked statistically (rates in physiological ranges, a clear spectral peak of the
 stimulated population, phase relations), never against hard-coded spike counts."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from brainmodel import build, outputs
+from brainmodel import outputs
 from brainmodel.config import RunConfig
-from brainmodel.experiments import load_inputs, run_experiment
+from brainmodel.simulate.network import create_network
+import brainmodel as bm
 
 pytestmark = pytest.mark.standalone
 
@@ -23,7 +25,7 @@ def _config(tmp_path, name, **kw):
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory, data_dir):
     tmp = tmp_path_factory.mktemp("runs")
-    folder = run_experiment(_config(tmp, "a", data_dir=data_dir), progress=lambda m: None)
+    folder = bm.run(_config(tmp, "a", data_dir=data_dir), progress=lambda m: None).output
     return tmp, folder
 
 
@@ -66,36 +68,36 @@ def test_spikes_file_matches_cells(default_run):
     assert ids.max() < n_cells and np.all(np.diff(times) >= 0) and times.max() < 1000.0
 
 
-def test_same_seed_same_cells_synapses_and_spikes(default_run, data_dir, annotation, ontology, kim):
+def test_same_seed_same_cells_synapses_and_spikes(default_run, data_dir):
     tmp, folder = default_run
-    again = run_experiment(_config(tmp, "b", data_dir=data_dir), progress=lambda m: None)
+    again = bm.run(_config(tmp, "b", data_dir=data_dir), progress=lambda m: None).output
     assert (folder / "cells.csv").read_bytes() == (again / "cells.csv").read_bytes()
     ids_a, t_a = outputs.read_sonata_spikes(folder / "spikes.h5", "cortex")
     ids_b, t_b = outputs.read_sonata_spikes(again / "spikes.h5", "cortex")
     assert np.array_equal(ids_a, ids_b) and np.array_equal(t_a, t_b)
     from regions.cortex import default_spec
     config = _config(tmp, "c", data_dir=data_dir)
-    m1 = build.build_model(config, default_spec(), annotation, ontology, kim, lambda m: None)
-    m2 = build.build_model(config, default_spec(), annotation, ontology, kim, lambda m: None)
+    m1 = bm.build(config, spec=default_spec(), progress=lambda m: None)
+    m2 = bm.build(config, spec=default_spec(), progress=lambda m: None)
     for e1, e2 in zip(m1.edges, m2.edges):
         assert np.array_equal(e1.pre, e2.pre) and np.array_equal(e1.post, e2.post)
         assert np.array_equal(e1.delay_ms, e2.delay_ms)
 
 
-def test_runtime_and_standalone_build_the_same_network(tmp_path, data_dir, annotation, ontology, kim):
+def test_runtime_and_standalone_build_the_same_network(tmp_path, data_dir):
     import brian2 as b2
-    from brainmodel import devices
+    from brainmodel.simulate import devices
     from regions.cortex import default_spec
 
     config = _config(tmp_path, "d", density=0.01, duration_ms=20.0, data_dir=data_dir,
                      analysis_start_ms=10.0)
     config = RunConfig(**{**config.__dict__, "stimulus": type(config.stimulus)(onset_ms=5.0)})
-    model = build.build_model(config, default_spec(), annotation, ontology, kim, lambda m: None)
+    model = bm.build(config, spec=default_spec(), progress=lambda m: None)
     found = {}
     for name in ("runtime", "cpp_standalone"):
         run = devices.use_device(name, tmp_path / f"build-{name}", 0)
         try:
-            net, objects = build.create_network(model, config)
+            net, objects = create_network(model, config)
             devices.run_network(run, net, config.duration_ms * b2.ms, progress=None)
             found[name] = {k: (np.asarray(o.i[:]), np.asarray(o.j[:]), np.asarray(o.w[:]),
                                np.asarray(o.delay[:] / b2.ms))
@@ -109,11 +111,11 @@ def test_runtime_and_standalone_build_the_same_network(tmp_path, data_dir, annot
 
 
 def test_topography_sites_share_one_network_until_the_stimulus(tmp_path, data_dir):
-    from brainmodel.config import configure
+    from brainmodel import configure
     config = configure("topography", regions=("MOp", "MOs"), density=0.01, duration_ms=500.0,
                        analysis_start_ms=250.0, stimulus={"onset_ms": 100.0},
                        output=tmp_path / "topo", data_dir=data_dir)
-    folder = run_experiment(config, progress=lambda m: None)
+    folder = bm.run(config, progress=lambda m: None).output
     summary = json.loads((folder / "summary.json").read_text())
     sites = summary["sites"]
     assert len(sites) == 3 and sites[0]["ap_um"] < sites[1]["ap_um"] < sites[2]["ap_um"]
@@ -132,11 +134,11 @@ def test_topography_sites_share_one_network_until_the_stimulus(tmp_path, data_di
 
 
 def test_motor_loop_run_reports_every_region(tmp_path, data_dir):
-    from brainmodel.config import configure
+    from brainmodel import configure
     config = configure("motor-loop", density=0.02, region_density=(("cerebellum", 0.003),),
                        duration_ms=700.0, topography=False, output=tmp_path / "loop",
                        data_dir=data_dir)
-    folder = run_experiment(config, progress=lambda m: None)
+    folder = bm.run(config, progress=lambda m: None).output
     summary = json.loads((folder / "summary.json").read_text())
     regions = summary["regions"]
     assert regions["reference"]["population"] == "all cells of MOp"
@@ -152,15 +154,13 @@ def test_motor_loop_run_reports_every_region(tmp_path, data_dir):
         assert (folder / "figures" / name).is_file(), name
 
 
-def test_ensemble_members_share_one_build_and_are_reproducible(tmp_path, data_dir, annotation,
-                                                               ontology, kim):
-    from brainmodel import ensemble
-    from brainmodel.config import configure
+def test_ensemble_members_share_one_build_and_are_reproducible(tmp_path, data_dir):
+    from brainmodel.simulate import ensemble
+    from brainmodel import configure
     from regions.cortex import default_spec
     config = configure(density=0.02, duration_ms=300.0, analysis_start_ms=100.0,
                        data_dir=data_dir).validate()
-    model = build.build_model(config, default_spec(), annotation, ontology, kim,
-                              progress=lambda m: None)
+    model = bm.build(config, spec=default_spec(), progress=lambda m: None)
     ens = ensemble.Ensemble(model, config, tmp_path / "build", progress=None)
     try:
         same = ensemble.Member({"background:MOp": 1.0}, seed=4)
@@ -181,11 +181,11 @@ def test_ensemble_members_share_one_build_and_are_reproducible(tmp_path, data_di
 
 
 def test_ensemble_experiment_reports_each_member_and_the_throughput(tmp_path, data_dir):
-    from brainmodel.config import configure
+    from brainmodel import configure
     config = configure("ensemble", regions=("MOp",), density=0.01, duration_ms=300.0,
                        analysis_start_ms=100.0, members=3, workers=2, output=tmp_path / "ens",
                        data_dir=data_dir)
-    folder = run_experiment(config, progress=lambda m: None)
+    folder = bm.run(config, progress=lambda m: None).output
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["members"] == 3 and summary["observations"] == ["MOp E", "MOp FS"]
     factors = [m["background:MOp"] for m in summary["member_parameters"]]
@@ -199,12 +199,22 @@ def test_ensemble_experiment_reports_each_member_and_the_throughput(tmp_path, da
 
 
 def test_assimilation_lowers_the_error_on_a_small_network(tmp_path, data_dir):
-    from brainmodel.config import configure
+    from brainmodel import configure
     config = configure("assimilate", regions=("MOp",), density=0.01, duration_ms=300.0,
                        analysis_start_ms=100.0,
                        members=8, cycles=3, output=tmp_path / "enkf", data_dir=data_dir)
-    folder = run_experiment(config, progress=lambda m: None)
+    folder = bm.run(config, progress=lambda m: None).output
     summary = json.loads((folder / "summary.json").read_text())
     error = summary["error"]
     assert len(error) == 4 and error[-1] < 0.6 * error[0], error
     assert (folder / "figures" / "assimilation.png").is_file()
+
+
+def test_default_run_has_the_recorded_spikes(default_run):
+    """Bit-for-bit the spikes recorded before the stage-package restructuring (issue 18): the
+    same seed gives the same spikes until a change alters the dynamics on purpose."""
+    _, folder = default_run
+    recorded = json.loads((Path(__file__).with_name("spike_hashes.json")).read_text())
+    expected = recorded["runs"]["m1-1000"]["files"]["spikes.h5"]
+    assert outputs.spike_digest(*outputs.read_sonata_spikes(folder / "spikes.h5",
+                                                            "cortex")) == expected

@@ -3,8 +3,10 @@ projection rules, delays and hemispheres, on the real atlas at reduced density."
 import numpy as np
 import pytest
 
-from brainmodel import build, subcortical
-from brainmodel.config import configure
+import brainmodel as bm
+from brainmodel import configure
+from brainmodel.model import connectivity
+from brainmodel.model import nuclei as subcortical
 from brainmodel.errors import BrainmodelError
 from regions import cerebellum
 from regions.cortex import default_spec
@@ -19,16 +21,15 @@ POSTSYNAPTIC = {"cortex": {"E", "FS", "LTS"}, "cerebellum": {"GrC", "DCN"}, "pon
 
 
 @pytest.fixture(scope="module")
-def loop_model(data_dir, annotation, ontology, kim):
+def loop_model(data_dir):
     config = configure("motor-loop", density=0.02, region_density=(("cerebellum", 0.003),),
                        topography=False, data_dir=data_dir).validate()
-    return config, build.build_model(config, default_spec(), annotation, ontology, kim,
-                                     progress=lambda m: None)
+    return config, bm.build(config, spec=default_spec(), progress=lambda m: None)
 
 
 @pytest.fixture(scope="module")
 def cerebellar_cells(data_dir, annotation, ontology):
-    from brainmodel import cerebellar_atlas
+    from brainmodel.inputs import cerebellar_atlas
     layers = cerebellar_atlas.cerebellar_layers(annotation, ontology,
                                                 cerebellar_atlas.load_thickness(data_dir))
     return subcortical.place(cerebellum.SPEC, annotation, ontology, "right", 0.003, 5, 3, layers)
@@ -54,7 +55,8 @@ def test_granule_to_purkinje_synapses_obey_the_parallel_fibre_geometry(cerebella
     cells = cerebellar_cells
     edges = subcortical.local_edges(cerebellum.SPEC, cells, 0, 0.003, 1, 3, 0.5, 300.0)
     pathway_index = [p.pre + p.post for p in cerebellum.SPEC.pathways].index("GrCPC")
-    pre, post, weight, delay, receptor = edges[pathway_index]
+    table = edges[pathway_index]
+    pre, post, delay, receptor = table.pre, table.post, table.delay_ms, table.receptor
     assert receptor == "ampa" and len(pre) > 0
     assert set(cells.cell_class[pre]) == {"GrC"} and set(cells.cell_class[post]) == {"PC"}
     offset = cells.position_um[pre] - cells.position_um[post]
@@ -71,7 +73,7 @@ def test_granule_to_purkinje_synapses_obey_the_parallel_fibre_geometry(cerebella
 
 def test_fixed_indegree_takes_distinct_inputs_and_all_when_fewer():
     rng = np.random.default_rng(0)
-    pre, post = subcortical.fixed_indegree([np.arange(10), np.arange(3), np.array([], int)],
+    pre, post = connectivity.fixed_indegree([np.arange(10), np.arange(3), np.array([], int)],
                                            np.array([100, 101, 102]), 4, rng)
     assert np.sum(post == 100) == 4 and len(set(pre[post == 100])) == 4
     assert sorted(pre[post == 101]) == [0, 1, 2] and not np.any(post == 102)
@@ -92,11 +94,10 @@ def _check_rules(model):
         assert np.all(table.delay_ms >= 0.5)
 
 
-def test_basal_ganglia_pathways(data_dir, annotation, ontology, kim):
+def test_basal_ganglia_pathways(data_dir):
     config = configure(nuclei=("thalamus", "striatum", "pallidum"), density=0.02,
                        data_dir=data_dir).validate()
-    model = build.build_model(config, default_spec(), annotation, ontology, kim,
-                              progress=lambda m: None)
+    model = bm.build(config, spec=default_spec(), progress=lambda m: None)
     _check_rules(model)
     cells, system = model.cells, model.system_of_cells()
     gaba = next(t for t in model.edges if t.receptor == "gaba")

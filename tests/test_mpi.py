@@ -10,10 +10,12 @@ import h5py
 import numpy as np
 import pytest
 
-from brainmodel import mpi_launch, mpi_ranks, partition
-from brainmodel.config import configure
+import brainmodel as bm
+from brainmodel import configure
 from brainmodel.errors import BrainmodelError
-from brainmodel.experiments import run_experiment
+from brainmodel.simulate.mpi import launch as mpi_launch
+from brainmodel.simulate.mpi import partition
+from brainmodel.simulate.mpi import ranks as mpi_ranks
 
 ROOT = Path(__file__).resolve().parents[1]
 # motor-loop, small: 38,082 cells, 0.56 M synapses, 5 partitions (MOp, MOs, thalamus, pons,
@@ -83,14 +85,14 @@ def _spikes(folder):
 
 @pytest.mark.standalone
 def test_motor_loop_spikes_do_not_depend_on_the_number_of_ranks(tmp_path):
-    single = run_experiment(configure("motor-loop", output=tmp_path / "single", **SMALL_LOOP),
-                            progress=lambda m: None)
+    single = bm.run(configure("motor-loop", output=tmp_path / "single", **SMALL_LOOP),
+                    progress=lambda m: None).output
     ids, times = _spikes(single)
     assert len(ids) > 10000
     assert len(np.unique(ids)) > 1000
     for ranks in (1, 2, 3):
-        folder = run_experiment(configure("motor-loop", output=tmp_path / f"ranks{ranks}",
-                                          ranks=ranks, **SMALL_LOOP), progress=lambda m: None)
+        folder = bm.run(configure("motor-loop", output=tmp_path / f"ranks{ranks}",
+                                  ranks=ranks, **SMALL_LOOP), progress=lambda m: None).output
         mpi_ids, mpi_times = _spikes(folder)
         np.testing.assert_array_equal(mpi_ids, ids, err_msg=f"{ranks} ranks")
         np.testing.assert_array_equal(mpi_times, times, err_msg=f"{ranks} ranks")
@@ -104,8 +106,8 @@ def test_a_killed_rank_ends_the_job_with_its_name(tmp_path, monkeypatch):
     out = tmp_path / "killed"
     start = time.perf_counter()
     with pytest.raises(BrainmodelError, match="rank 1") as error:
-        run_experiment(configure("motor-loop", output=out, ranks=2, **SMALL_LOOP),
-                       progress=lambda m: None)
+        bm.run(configure("motor-loop", output=out, ranks=2, **SMALL_LOOP),
+               progress=lambda m: None)
     assert "mpirun exit" in str(error.value)
     assert not out.exists() and not list(tmp_path.glob(".killed*"))
     assert time.perf_counter() - start < 300

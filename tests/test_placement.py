@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from brainmodel import densities, placement
+from brainmodel.inputs import densities
+from brainmodel.model import placement
 from brainmodel.errors import BrainmodelError
 from regions.cortex import ATLAS_LAYER_TO_MODEL, default_spec
 

@@ -7,6 +7,7 @@ import pytest
 
 from projections import cortical
 from projections.connectome import RegionalConnectome
+import brainmodel as bm
 
 LAYERS = ("L2/3", "L5A")
 
@@ -38,8 +39,9 @@ VOLUMES = {"A": 10, "B": 10, "X": 10}
 def test_pre_and_post_rules_and_counts():
     cells = _cells()
     density, indegree = 0.1, 0.1
-    pre, post, weight, delay, factor = cortical.long_range_edges(
-        cells, SPEC, KNOX, VOLUMES, density, indegree, seed=3)
+    table, factor = cortical.long_range_edges(cells, SPEC, KNOX, VOLUMES, density, indegree,
+                                              seed=3)
+    pre, post, weight, delay = table.pre, table.post, table.weight, table.delay_ms
     assert np.all(cells.type[pre] == "E")
     assert np.all(cells.region[pre] != cells.region[post])
     # onto B: sources A (ipsi) 20, X (ipsi) 20, A (contra) 10 -> share of A is 20/50 = 0.4
@@ -60,13 +62,14 @@ def test_one_area_in_one_hemisphere_has_no_projections():
     cells = _cells()
     keep = cells.region == "A"
     single = _Cells(**{k: v[keep] for k, v in vars(cells).items()})
-    pre, *_, factor = cortical.long_range_edges(single, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=1)
-    assert len(pre) == 0 and np.all(factor == 1.0)
+    table, factor = cortical.long_range_edges(single, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=1)
+    assert len(table) == 0 and np.all(factor == 1.0)
 
 
 def test_across_hemispheres_the_contralateral_matrix_is_used():
     cells = _cells(per_group=200, hemispheres=("left", "right"))
-    pre, post, *_ = cortical.long_range_edges(cells, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=2)
+    table, _ = cortical.long_range_edges(cells, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=2)
+    pre, post = table.pre, table.post
     crossing = cells.hemisphere[pre] != cells.hemisphere[post]
     # A -> B contra weight 1 > 0, B -> A contra 1, A -> A contra 0 (callosal A->A absent)
     pairs = set(zip(cells.region[pre][crossing], cells.region[post][crossing]))
@@ -75,9 +78,10 @@ def test_across_hemispheres_the_contralateral_matrix_is_used():
 
 def test_deterministic_for_a_seed():
     cells = _cells(per_group=100)
-    a = cortical.long_range_edges(cells, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=5)
-    b = cortical.long_range_edges(cells, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=5)
-    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    (a, fa), (b, fb) = (cortical.long_range_edges(cells, SPEC, KNOX, VOLUMES, 0.1, 0.1, seed=5)
+                        for _ in range(2))
+    assert all(np.array_equal(getattr(a, k), getattr(b, k))
+               for k in ("pre", "post", "weight", "delay_ms")) and np.array_equal(fa, fb)
 
 
 def test_real_mop_and_mos_shares(data_dir, ontology, annotation):
@@ -93,20 +97,21 @@ def test_real_mop_and_mos_shares(data_dir, ontology, annotation):
     assert 0.05 < into_mos[("MOs", "contra")] < 0.5
 
 
-def test_builder_adds_projections_and_shrinks_background(data_dir, annotation, ontology, kim):
-    from brainmodel import build
+def test_builder_adds_projections_and_shrinks_background(data_dir, annotation):
+    import dataclasses
+
     from brainmodel.config import RunConfig
+    from brainmodel.inputs import flatmap
+    from brainmodel.model import parameters
     from regions.cortex import default_spec
 
     config = RunConfig(regions=("MOp", "MOs"), density=0.03, data_dir=data_dir).validate()
-    model = build.build_model(config, default_spec(), annotation, ontology, kim,
-                              progress=lambda m: None)
+    model = bm.build(config, spec=default_spec(), progress=lambda m: None)
     cells = model.cells
     ampa = next(t for t in model.edges if t.receptor == "ampa")
     across = cells.region[ampa.pre] != cells.region[ampa.post]
     assert across.sum() > 1000 and np.all(cells.type[ampa.pre[across]] == "E")
     # topography: MOp cells connect to MOs cells at similar relative flatmap positions
-    from brainmodel import flatmap
     shape = annotation.volume.shape
     flat = flatmap.cell_flat_coordinates(flatmap.voxel_flat_coordinates(data_dir, shape),
                                          cells.voxel_index, shape)
@@ -119,14 +124,14 @@ def test_builder_adds_projections_and_shrinks_background(data_dir, annotation, o
     gaba = next(t for t in model.edges if t.receptor == "gaba")
     near_border = np.linalg.norm(cells.surface_um[gaba.pre] - cells.surface_um[gaba.post], axis=1)
     assert np.all(near_border <= 900.0 + 1e-6)     # inhibition stays local (3 sigma)
-    single = build.build_model(RunConfig(density=0.03, data_dir=data_dir).validate(),
-                               default_spec(), annotation, ontology, kim, progress=lambda m: None)
+    single = bm.build(RunConfig(density=0.03, data_dir=data_dir).validate(), spec=default_spec(),
+                      progress=lambda m: None)
     assert single.background_factor is None
     factor = model.background_factor
     assert np.all((factor > 0.5) & (factor < 1.0))
-    with_projections = build.cell_constants(model, config.indegree_fraction)["w_background"]
-    model_without = build.Model(**{**vars(model), "background_factor": None})
-    without = build.cell_constants(model_without, config.indegree_fraction)["w_background"]
+    with_projections = parameters.cell_constants(model, config.indegree_fraction)["w_background"]
+    model_without = dataclasses.replace(model, background_factor=None)
+    without = parameters.cell_constants(model_without, config.indegree_fraction)["w_background"]
     assert np.allclose(with_projections, without * factor)
 
 
@@ -177,24 +182,23 @@ def test_topographic_probability_above_one_is_capped():
     assert near.any()
 
 
-def test_realised_counts_between_real_areas_follow_the_connectome(data_dir, annotation, ontology,
-                                                                   kim):
+def test_realised_counts_between_real_areas_follow_the_connectome(data_dir, annotation, ontology):
     """Long-range synapses realised between every ordered pair of six areas in both hemispheres,
     per target cell, against the Knox 2019 share of that target's long-range input."""
-    from brainmodel import build
     from brainmodel.config import RunConfig
     from regions.cortex import default_spec
     config = RunConfig(regions=("MOp", "MOs", "SSp-ul", "SSs", "VISp", "ACAd"),
                        hemisphere="both", density=0.01, topography=False,
                        data_dir=data_dir).validate()
     spec = default_spec()
-    model = build.build_model(config, spec, annotation, ontology, kim, progress=lambda m: None)
+    model = bm.build(config, spec=spec, progress=lambda m: None)
     cells = model.cells
     from projections import connectome
     knox = connectome.load_knox_homogeneous(data_dir, ontology)
     volumes = connectome.region_volumes(annotation, ontology, knox.sources)
     # the long-range edges alone (the local rule also crosses borders between adjacent areas)
-    pre, post, _, delay, _ = cortical.long_range_edges(cells, spec, knox, volumes, 0.01, 0.01, 3)
+    table, _ = cortical.long_range_edges(cells, spec, knox, volumes, 0.01, 0.01, 3)
+    pre, post, delay = table.pre, table.post, table.delay_ms
     areas = [(a, h) for a in config.regions for h in ("left", "right")]
     realised, expected = [], []
     for target, t_hemi in areas:

@@ -5,11 +5,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from brainmodel import topography
-from brainmodel.config import configure
+from brainmodel.analysis import topography
+from brainmodel.experiments.topography import stimulation_sites
+from brainmodel import configure
 from brainmodel.errors import BrainmodelError
-from brainmodel.experiments import check_config
-from brainmodel.stimulus import Stimulus, stimulated_cells
+from brainmodel.api import check as check_config
+from brainmodel.model.stimulus import Stimulus, stimulated_cells
 
 
 def _slab(n_ap=10, n_ml=3):
@@ -21,7 +22,7 @@ def test_sites_run_rostral_to_caudal_along_the_middle_of_the_region():
     voxels = _slab()
     layers = np.full(len(voxels.ijk), "L2/3", dtype=object)
     layers[voxels.ijk[:, 0] == 4] = "L5A"                 # slice 4 has no L2/3 voxel
-    sites = topography.stimulation_sites(voxels, np.ones(len(layers), bool), layers)
+    sites = stimulation_sites(voxels, np.ones(len(layers), bool), layers)
     assert [s[0] for s in sites] == [1, 5, 8] and all(s[2] == 1 for s in sites)
 
 

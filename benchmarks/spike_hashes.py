@@ -1,0 +1,68 @@
+"""Re-runs the runs recorded in tests/spike_hashes.json (m1-gamma default and 1 s, short
+motor-loop, topography and cosim-forelimb runs, one ensemble member) and compares their spike
+digests with the recorded ones. Prints one line per spike file and exits 1 on any difference.
+
+    BRAINMODEL_DATA=../shared/data .venv/bin/python benchmarks/spike_hashes.py [--only NAME ...]
+
+About 10 minutes on 2 cores. The recorded digests predate the stage-package restructuring
+(issue 18); a change that alters the dynamics on purpose records new ones and says so.
+"""
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import brainmodel as bm  # noqa: E402
+from brainmodel import outputs  # noqa: E402
+
+
+def ensemble_member() -> dict:
+    config = bm.configure("ensemble", regions=("MOp", "MOs"), duration_ms=300.0, members=2,
+                          analysis_start_ms=100.0)
+    model = bm.build(config, progress=lambda m: None)
+    with tempfile.TemporaryDirectory() as folder:
+        members = bm.Ensemble(model, config, Path(folder), None)
+        try:
+            member = bm.Member({"background:MOp": 1.1, "background:MOs": 0.9}, seed=7)
+            spikes = members.run_members([member], 1, None)[0]
+        finally:
+            members.close()
+    return {"member": outputs.spike_digest(*spikes)}
+
+
+def cli_run(command: str) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out"
+        argv = shlex.split(command)[2:]
+        subprocess.run([sys.executable, str(ROOT / "run.py"), *argv, "--output", str(out)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return {f.name: outputs.spike_digest(*outputs.read_sonata_spikes(f, "cortex"))
+                for f in sorted(out.glob("spikes*.h5"))}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--only", nargs="*", default=None, help="names of runs to check")
+    args = p.parse_args()
+    recorded = json.loads((ROOT / "tests" / "spike_hashes.json").read_text())["runs"]
+    failed = 0
+    for name, run in recorded.items():
+        if args.only and name not in args.only:
+            continue
+        found = ensemble_member() if name == "ensemble-member" else cli_run(run["command"])
+        for file, digest in run["files"].items():
+            same = found.get(file) == digest
+            failed += not same
+            print(f"{name:16s} {file:24s} {digest['n']:8d} spikes  "
+                  f"{'identical' if same else 'DIFFERENT: ' + str(found.get(file))}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

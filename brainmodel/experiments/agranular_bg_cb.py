@@ -1,0 +1,10 @@
+"""``agranular-bg-cb``: agranular motor cortex with striatum, pallidum, pons and cerebellum
+(DESIGN.md item 4)."""
+from .stimulated_cortex import StimulatedCortex
+
+EXPERIMENT = StimulatedCortex(
+    "agranular-bg-cb",
+    "left agranular motor cortex (MOp + MOs), striatum (CP), pallidum (GPe) and pons, right "
+    "cerebellum; DC in one MOp L2/3 voxel; voxel rate map",
+    {"regions": ("MOp", "MOs"), "nuclei": ("striatum", "pallidum", "pons", "cerebellum"),
+     "duration_ms": 1500.0}, required_regions=("MOp",), order=20)

@@ -1,0 +1,17 @@
+"""``motor-loop``: left MOp + MOs, VAL thalamus and pons, right cerebellum; DC in one MOp L2/3
+voxel; whether the gamma reaches MOs, pons and cerebellum (DESIGN.md item 2)."""
+from ..analysis.regions import loop_checks
+from .stimulated_cortex import StimulatedCortex
+
+
+class MotorLoop(StimulatedCortex):
+    def region_checks(self, summary: dict) -> None:
+        summary["loop_checks"] = loop_checks(summary["regions"])
+
+
+EXPERIMENT = MotorLoop(
+    "motor-loop",
+    "left MOp + MOs + VAL thalamus + pons, right cerebellum (simple, ansiform, paramedian "
+    "lobules, copula; dentate and interposed nuclei); DC in one MOp L2/3 voxel",
+    {"regions": ("MOp", "MOs"), "nuclei": ("thalamus", "pons", "cerebellum"),
+     "duration_ms": 3000.0}, required_regions=("MOp",), order=10)

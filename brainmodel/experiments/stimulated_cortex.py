@@ -1,0 +1,43 @@
+"""The common shape of m1-gamma, motor-loop, agranular-bg-cb and bihemispheric-cortex: one run of
+the DC stimulus in one voxel, analysed in the stimulated column (rates, spectrum, gamma phases,
+the reference study's phase relations; ``brainmodel.analysis.cortex``) and, when non-cortical
+regions are modelled, per region and type (``brainmodel.analysis.regions``)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..analysis import cortex, regions
+from ..figures import cortex as cortex_figures
+from ..figures import regions as region_figures
+from .base import NetworkExperiment
+
+
+class StimulatedCortex(NetworkExperiment):
+    def __init__(self, name: str, description: str, defaults: dict | None = None,
+                 required_regions: tuple[str, ...] = (), order: int = 100):
+        self.name, self.description = name, description
+        self.defaults = defaults or {}
+        self.required_regions, self.order = required_regions, order
+
+    def summarise(self, model, config, spikes: list) -> dict:
+        summary = cortex.summarise(model, config, *spikes[0])
+        if model.n_cortex is not None:
+            summary["regions"] = regions.summarise_regions(model, config, *spikes[0], summary)
+            self.region_checks(summary)
+        return summary
+
+    def region_checks(self, summary: dict) -> None:
+        """Experiment-specific observations added to a multi-region summary (none here)."""
+
+    def figures(self, folder: Path, model, config, spikes: list, summary: dict) -> None:
+        if model.n_cortex is not None:
+            region_figures.region_figures(folder, model, config, *spikes[0], summary)
+            region_figures.voxel_rate_map(folder / "voxel_rates.png", model, *spikes[0],
+                                          *summary["analysis_window_ms"])
+        cortex_figures.all_figures(folder, model, config, *spikes[0], summary)
+
+    def headline(self, outcome) -> str:
+        timings, peak = outcome.timings, outcome.summary["spectral_peak"]
+        return (f"{timings['n_cells']} cells, {timings['n_synapses']} synapses; peak "
+                f"{peak['frequency_hz']:.1f} Hz ({peak['peak_to_background']:.1f}x background); "
+                f"compile {timings['codegen_compile_s']:.1f} s, run {timings['run_s']:.1f} s")

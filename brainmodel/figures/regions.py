@@ -1,0 +1,143 @@
+"""Figures of multi-region runs: raster by region and type, gamma coherence and phase locking
+with the stimulated area, spectra and phase histograms per region, voxel rate maps."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.colors import LogNorm
+
+from ..analysis import spectra
+from ..analysis.rates import cell_rates
+from .common import new_figure
+
+
+def region_figures(folder: Path, model, config, node_ids, times_ms, summary,
+                   cells_per_group=40) -> None:
+    """Multi-region runs: raster by region and type, gamma coherence with the stimulated MOp
+    population (with the surrogate level) and gamma-phase histograms per region and type."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cells = model.cells
+    regions = {k: v for k, v in summary["regions"].items() if k != "reference"}
+    label = model.group_of_cells()
+    names = list(regions)
+    rng = np.random.default_rng(0)
+    row_of = np.full(len(cells), -1)
+    row, ticks = 0, []
+    for name in reversed(names):
+        area, cell_type = name.rsplit(" ", 1)
+        members = np.flatnonzero((label == area) & (cells.type == cell_type))
+        if len(members) > cells_per_group:
+            members = np.sort(rng.choice(members, cells_per_group, replace=False))
+        row_of[members] = row + np.arange(len(members))
+        ticks.append((row + len(members) / 2, name))
+        row += len(members) + 4
+    start = config.analysis_start_ms
+    shown = (row_of[node_ids] >= 0) & (times_ms >= start) & (times_ms < start + 300)
+    fig = new_figure(figsize=(11, 9))
+    ax = fig.subplots()
+    ax.scatter(times_ms[shown], row_of[node_ids[shown]], s=2, c="k", linewidths=0)
+    ax.set_yticks([t for t, _ in ticks], [n for _, n in ticks], fontsize=7)
+    ax.set_xlabel("time (ms)")
+    ax.set_title(f"{cells_per_group} cells per region and type, {start:g}-{start + 300:g} ms")
+    fig.tight_layout()
+    fig.savefig(folder / "raster_regions.png", dpi=120)
+
+    with_phase = [n for n in names if "gamma_phase" in regions[n]]
+    fig = new_figure(figsize=(12, 4.5))
+    axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
+    coh = [n for n in names if "gamma_coherence" in regions[n]]
+    axes[0].barh(range(len(coh)), [regions[n]["gamma_coherence"]["coherence"] for n in coh],
+                 color="0.5")
+    axes[0].scatter([regions[n]["gamma_coherence"]["surrogate_95"] for n in coh],
+                    range(len(coh)), marker="|", s=200, c="r", label="surrogate 95%")
+    axes[0].set_yticks(range(len(coh)), coh, fontsize=7)
+    axes[0].set_xlabel(f"gamma-band coherence (30-50 Hz) with "
+                       f"{summary['regions']['reference']['population']}")
+    axes[0].legend(fontsize=7)
+    for name in with_phase:
+        stats = regions[name]["gamma_phase"]
+        if stats["n_spikes"] < 50:
+            continue
+        axes[1].plot(np.degrees(stats["mean_phase_rad"]), stats["vector_strength"], "o")
+        axes[1].annotate(name, (np.degrees(stats["mean_phase_rad"]), stats["vector_strength"]),
+                         fontsize=7)
+    axes[1].set_xlim(-180, 180)
+    axes[1].set_xlabel("mean gamma phase (deg, 0 = reference population's peak)")
+    axes[1].set_ylabel("vector strength (phase locking)")
+    fig.tight_layout()
+    fig.savefig(folder / "regions_coherence_phase.png", dpi=120)
+    _region_spectra_and_phases(folder, cells, label, names, node_ids, times_ms, summary)
+
+
+def _region_spectra_and_phases(folder, cells, label, names, node_ids, times_ms, summary):
+    """One panel per region and type: Welch spectrum of its rate, and its gamma-phase histogram
+    relative to the reference population's rhythm."""
+    start, stop = summary["analysis_window_ms"]
+    window = (times_ms >= start) & (times_ms < stop)
+    members_of = {n: (label == n.rsplit(" ", 1)[0]) & (cells.type == n.rsplit(" ", 1)[1])
+                  for n in names}
+    reference = summary["regions"]["reference"]
+    ref_mask = label == reference["area"]
+    ref_rate = spectra.population_rate(times_ms[ref_mask[node_ids] & window],
+                                        int(ref_mask.sum()), start, stop)
+    peak_hz = reference["spectral_peak"]["frequency_hz"]
+    phase = spectra.gamma_phase(ref_rate, peak_hz) if np.isfinite(peak_hz) else None
+    columns = 4
+    rows = int(np.ceil(len(names) / columns))
+    spectra_figure = new_figure(figsize=(3.2 * columns, 2.4 * rows))
+    phases_figure = new_figure(figsize=(3.2 * columns, 2.4 * rows))
+    for n, name in enumerate(names):
+        members = members_of[name]
+        spikes = members[node_ids] & window
+        rate = spectra.population_rate(times_ms[spikes], int(members.sum()), start, stop)
+        ax = spectra_figure.add_subplot(rows, columns, n + 1)
+        freqs, power = spectra.welch_spectrum(rate)
+        ax.semilogy(freqs[1:], power[1:] + 1e-12, lw=0.8)
+        ax.axvspan(*spectra.GAMMA_BAND_HZ, color="0.9", zorder=-1)
+        ax.set_xlim(0, 150)
+        ax.set_title(name, fontsize=8)
+        if phase is not None and spikes.sum() >= 20:
+            ax = phases_figure.add_subplot(rows, columns, n + 1)
+            values = spectra.spike_phases(times_ms[spikes], phase, start)
+            ax.hist(np.degrees(values), bins=36, range=(-180, 180), density=True, color="0.4")
+            strength = summary["regions"][name]["gamma_phase"]["vector_strength"]
+            ax.set_title(f"{name} (VS {strength:.2f})", fontsize=8)
+            ax.set_xlim(-180, 180)
+    spectra_figure.supxlabel("frequency (Hz)")
+    phases_figure.supxlabel(f"gamma phase (deg) relative to {reference['population']}")
+    spectra_figure.tight_layout()
+    phases_figure.tight_layout()
+    spectra_figure.savefig(folder / "spectra_regions.png", dpi=110)
+    phases_figure.savefig(folder / "gamma_phase_regions.png", dpi=110)
+
+
+def voxel_rate_map(path, model, node_ids, times_ms, start_ms: float, stop_ms: float) -> None:
+    """Mean rate of the cells in each voxel column, seen from above (AP x ML) and from the side
+    (AP x DV), over [start, stop); the stimulated voxel marked."""
+    cells = model.cells
+    res = model.voxels.resolution_um
+    rate = cell_rates(node_ids, times_ms, len(cells), start_ms, stop_ms)
+    ijk = np.floor(cells.position_um / res).astype(int)
+    shape = model.voxels.shape
+    fig = new_figure(figsize=(13, 5))
+    axes = fig.subplots(1, 2)
+    for ax, (a, b), name in ((axes[0], (0, 2), "ML"), (axes[1], (0, 1), "DV")):
+        total = np.zeros((shape[a], shape[b]))
+        count = np.zeros_like(total)
+        np.add.at(total, (ijk[:, a], ijk[:, b]), rate)
+        np.add.at(count, (ijk[:, a], ijk[:, b]), 1)
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        positive = mean[np.isfinite(mean) & (mean > 0)]
+        low = max(np.percentile(positive, 1), 0.01) if len(positive) else 0.01
+        image = ax.imshow(mean.T, origin="upper", cmap="magma", aspect="equal",
+                          norm=LogNorm(vmin=low, vmax=max(low * 10, np.nanmax(mean))))
+        stim = model.stimulus.voxel_ijk
+        ax.plot(stim[a], stim[b], marker="*", color="c", markersize=12)
+        ax.set_xlabel("AP voxel (rostral -> caudal)")
+        ax.set_ylabel(f"{name} voxel")
+        fig.colorbar(image, ax=ax, shrink=0.7, label="rate (Hz)")
+    axes[0].set_title("top view: mean rate per voxel column")
+    axes[1].set_title("side view")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)

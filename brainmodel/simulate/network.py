@@ -1,0 +1,153 @@
+"""Brian2 objects for a built model (``brainmodel.model.build.Model``): one NeuronGroup for all
+cells (one equation family, per-cell constants), one Synapses per receptor (and per MPI source),
+the Poisson background and a spike monitor. Returns an explicit ``brian2.Network``.
+
+Seeds and dt come from the config explicitly (``b2.seed``, ``b2.defaultclock.dt``) on every
+build; the device is set and released by ``brainmodel.simulate.devices``.
+"""
+from __future__ import annotations
+
+import brian2 as b2
+import numpy as np
+from regions.cortex import RECEPTOR_VARIABLE
+
+from ..model.parameters import (background_sources, bias_currents, cell_constants,
+                                derive_seeds, exact_sum_weights, initial_state)
+from .background import poisson_events_function
+
+
+def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=None):
+    """Brian2 objects for a built model: one NeuronGroup, one Synapses per receptor, background,
+    spike monitor. Returns (network, objects by name).
+
+    For one MPI rank (``brainmodel.simulate.mpi.ranks``): ``cells`` are the global ids this rank
+    simulates (default: all cells, in id order), and ``proxy`` (a ``ProxyCells``) the remote
+    cells that project onto them: a group whose threshold reads the spikes received over MPI,
+    with synapses that carry the delay minus the communication interval. Delays are whole time
+    steps in both cases, so a rank delivers every spike at the step the single process does.
+    ``proxy.extra_edges`` are edge tables from cells outside the model (global ids from
+    ``len(model.cells)`` on: the body rank's afferent fibres, ``brainmodel.experiments.cosim_forelimb``);
+    they connect through the same proxy group."""
+    spec = model.spec
+    seeds = derive_seeds(config.seed)
+    b2.seed(seeds["simulation"])
+    # every object runs on the default clock (brian2cuda's delay code refers to it by name)
+    b2.defaultclock.dt = config.dt_ms * b2.ms
+    namespace = {k: v * (b2.mV if k.startswith("E_") else b2.ms)
+                 for k, v in spec.constants_mv_ms.items()}
+    namespace["mV"] = b2.mV
+    namespace.update(background_namespace(spec, config, seeds["simulation"]))
+    receptors = [RECEPTOR_VARIABLE[r] for r in dict.fromkeys(t.receptor for t in model.edges)]
+    ids = np.arange(len(model.cells)) if cells is None else np.asarray(cells, dtype=np.int64)
+    group = b2.NeuronGroup(len(ids), network_equations(spec.equations, receptors),
+                           threshold=spec.threshold, reset=spec.reset, method="euler",
+                           namespace=namespace, name="cortex")
+    group.cell_id = ids
+    constants = cell_constants(model, config.indegree_fraction)
+    group.a = constants["a"][ids]
+    group.b = constants["b"][ids]
+    group.c = constants["c"][ids] * b2.mV
+    group.d = constants["d"][ids] * b2.mV
+    group.w_background = constants["w_background"][ids]
+    group.I_bias = bias_currents(model, seeds["heterogeneity"])[ids] * b2.mV
+    state = initial_state(model, seeds["initial_state"])
+    group.v = state["v"][ids] * b2.mV
+    group.u = state["u"][ids] * b2.mV
+    group.stim_mask = model.stimulated[ids].astype(float)
+    stim = model.stimulus
+    group.stim_amplitude = stim.amplitude_mv * b2.mV
+    group.stim_onset = stim.onset_ms * b2.ms
+    group.stim_offset = stim.offset_ms * b2.ms
+    objects = {"cortex": group}
+    if receptors:
+        objects["incoming"] = group.run_regularly(
+            "\n".join(f"{v} += {v}_incoming\n{v}_incoming = 0" for v in receptors),
+            when="start", name="cortex_incoming")
+    post_index = None if cells is None else _index_of(ids, len(model.cells))
+    sources = [("cortex", group, post_index, 0)]
+    proxy_sources = []
+    if proxy is not None and len(proxy.gids):
+        proxies = b2.NeuronGroup(len(proxy.gids), "", threshold="mpi_proxy_flag(i) > 0.5",
+                                 reset="", namespace={"mpi_proxy_flag": proxy.flag_function},
+                                 name="mpi_proxies")
+        objects["mpi_proxies"] = proxies
+        n_gids = max([len(model.cells), int(proxy.gids.max()) + 1]
+                     + [int(t.pre.max()) + 1 for t in proxy.extra_edges if len(t)])
+        proxy_sources.append(("mpi_proxy", proxies, _index_of(proxy.gids, n_gids),
+                              proxy.interval_steps))
+    tables = [(table, sources + proxy_sources) for table in model.edges]
+    # afferents from outside the brain (the body rank) reach the rank through proxies only
+    tables += [(table, [("body_" + p[0], *p[1:]) for p in proxy_sources])
+               for table in (proxy.extra_edges if proxy is not None else ())]
+    for table, table_sources in tables:
+        steps = np.rint(table.delay_ms / config.dt_ms).astype(np.int64)
+        for prefix, source, pre_index, shift in table_sources:
+            if pre_index is None:                   # the whole network in one process
+                pre, post, weight, steps_kept = table.pre, table.post, table.weight, steps
+            else:
+                keep = (pre_index[table.pre] >= 0) & (post_index[table.post] >= 0)
+                pre, post = pre_index[table.pre[keep]], post_index[table.post[keep]]
+                weight, steps_kept = table.weight[keep], steps[keep]
+                if source is not group and not keep.any():
+                    continue
+            syn = b2.Synapses(source, group, "w : 1 (constant)",
+                              on_pre=f"{RECEPTOR_VARIABLE[table.receptor]}_incoming_post += w",
+                              namespace={}, name=f"{prefix}_{table.receptor}")
+            syn.connect(i=pre.astype(np.int32), j=post.astype(np.int32))
+            syn.w = exact_sum_weights(weight)
+            syn.delay = (steps_kept - shift) * config.dt_ms * b2.ms
+            objects[syn.name] = syn
+    objects["background"] = background_input(group, spec, config)
+    objects["spikes"] = b2.SpikeMonitor(group, name="cortex_spikes")
+    # run_regularly operations belong to the group and enter the network with it
+    return b2.Network(*(o for o in objects.values() if o.name not in group_operations(group))), \
+        objects
+
+
+def _index_of(ids: np.ndarray, n: int) -> np.ndarray:
+    """Position of each global id in ``ids``; -1 for ids not in it."""
+    index = np.full(n, -1, dtype=np.int64)
+    index[ids] = np.arange(len(ids))
+    return index
+
+
+def group_operations(group) -> set:
+    return {o.name for o in group.contained_objects}
+
+
+def network_equations(equations: str, receptor_variables) -> str:
+    """The spec's equations plus what the builder needs: each cell's global id (its background
+    stream) and, per receptor variable, the input that arrives in the current time step.
+
+    Synapses add into ``<variable>_incoming``; at the start of the next step it is added to the
+    variable at once. With weights on a 2**-32 grid (``exact_sum_weights``) these sums are exact,
+    so they do not depend on the order in which spikes arrive: the same network split over MPI
+    ranks (local and proxy synapses) or run on a GPU (atomic adds) integrates the same numbers."""
+    lines = [equations.rstrip(), "cell_id : integer (constant)"]
+    lines += [f"{v}_incoming : 1" for v in receptor_variables]
+    return "\n".join(lines) + "\n"
+
+
+def background_namespace(spec, config, seed: int) -> dict:
+    """Names the background code uses (see ``background_input``)."""
+    if config.device == "cuda_standalone":
+        return {}
+    sources = background_sources(spec, config.indegree_fraction)
+    return {"poisson_events": poisson_events_function(), "background_seed": int(seed % 2**62),
+            "background_rate_dt": sources * spec.background_rate_hz * config.dt_ms / 1000.0}
+
+
+def background_input(group, spec, config):
+    """Poisson background onto g_ampa, ``background_sources`` inputs at the spec's rate with the
+    per-cell weight ``w_background``. cpp_standalone and runtime: ``brainmodel.simulate.background``'s
+    event-by-event draw from one random stream per cell (seeded by ``cell_id``), so a cell's
+    background does not depend on how the network is partitioned; cuda_standalone: Brian2's
+    PoissonInput (brian2cuda implements it, not the C++ function). The namespace entries come
+    from ``background_namespace``."""
+    if config.device == "cuda_standalone":
+        return b2.PoissonInput(group, "g_ampa",
+                               background_sources(spec, config.indegree_fraction),
+                               spec.background_rate_hz * b2.Hz, weight="w_background")
+    return group.run_regularly(
+        "g_ampa += w_background * poisson_events(background_rate_dt, timestep(t, dt), "
+        "cell_id, background_seed)", when="synapses", name="cortex_background")

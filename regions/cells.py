@@ -1,0 +1,45 @@
+"""The one cell-type schema of all regions (cortex and nuclei).
+
+A cell type names its neuron model (``regions.neurons``), the receptor its synapses open, and
+how its cells are placed: cortical types by a Kim et al. (2017) marker density per area and
+layer (``marker``; None for the excitatory remainder), non-cortical types by a density in one
+compartment of their region. Bias current and background are per type for the nuclei; the
+cortex keeps them per layer and type in its spec (``regions.cortex.CortexSpec``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .neurons import NeuronModel
+
+
+@dataclass(frozen=True)
+class CellType:
+    name: str
+    neuron: NeuronModel
+    receptor: str                       # "ampa" (excitatory) or "gaba"
+    marker: str | None = None           # cortex: Kim et al. 2017 density column
+    compartment: str = ""               # nuclei: where cells are placed (a region compartment)
+    density: float = 0.0                # nuclei: per mm^3, or per mm^2 when ``planar``
+    bias_mean: float = 0.0              # nuclei: constant bias current, mean and SD (mV/ms)
+    bias_sd: float = 2.0
+    background_indegree: int = 0        # nuclei: Poisson inputs at full density
+    background_weight: float = 0.0
+    planar: bool = False                # nuclei: one sheet of cells per voxel (Purkinje cells)
+
+    # the neuron model's constants, read by the builder
+    @property
+    def a(self) -> float:
+        return self.neuron.a
+
+    @property
+    def b(self) -> float:
+        return self.neuron.b
+
+    @property
+    def c(self) -> float:
+        return self.neuron.c
+
+    @property
+    def d(self) -> float:
+        return self.neuron.d

@@ -1,0 +1,36 @@
+"""The neuron models of every region: one cited table of Izhikevich (2003) parameter sets.
+
+All regions share one equation family (``regions.cortex.EQUATIONS``: the Izhikevich simple
+model with AMPA/GABA_A conductances, a per-cell bias current and a Poisson background); a cell
+type differs from another by its constants a, b (dimensionless), c and d (mV).
+
+Sources: Izhikevich (2003), IEEE Trans Neural Netw 14:1569, Fig. 2: regular spiking (RS,
+adapting; cortical pyramidal cells), fast spiking (FS; PV basket cells), low-threshold spiking
+(LTS; SST Martinotti cells) and thalamo-cortical (TC) parameter sets.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NeuronModel:
+    """Izhikevich (2003) constants: a, b dimensionless, c and d in mV."""
+    name: str
+    a: float
+    b: float
+    c: float
+    d: float
+
+    @property
+    def parameters(self) -> tuple[float, float, float, float]:
+        return (self.a, self.b, self.c, self.d)
+
+
+# Izhikevich 2003, Fig. 2
+RS = NeuronModel("RS", 0.02, 0.2, -65.0, 8.0)        # regular spiking
+FS = NeuronModel("FS", 0.1, 0.2, -65.0, 2.0)         # fast spiking
+LTS = NeuronModel("LTS", 0.02, 0.25, -65.0, 2.0)     # low-threshold spiking
+TC = NeuronModel("TC", 0.02, 0.25, -65.0, 0.05)      # thalamo-cortical
+
+NEURON_MODELS = {m.name: m for m in (RS, FS, LTS, TC)}
