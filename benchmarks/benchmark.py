@@ -72,7 +72,7 @@ def worker(kind, network, size, seed):
         compile_s = 0.0
     else:
         import brian2 as b2
-        from brainmodel.simulate import devices
+        from brainmodel.simulation import devices
         build_dir = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
         run_device = devices.use_device("cpp_standalone", build_dir, 0)
         net, monitor, synapse_objects = networks.brian_network(network, size,

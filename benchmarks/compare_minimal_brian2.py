@@ -25,8 +25,8 @@ def main():
     import brainmodel as bm
     from brainmodel.config import RunConfig
     from brainmodel.model import parameters
-    from brainmodel.simulate import devices
-    from brainmodel.simulate.network import create_network
+    from brainmodel.simulation import devices
+    from brainmodel.simulation.network import create_network
     from regions.cortex import default_spec
 
     p = argparse.ArgumentParser()

@@ -1,4 +1,4 @@
-"""Members as separate runs of one compiled network (``brainmodel.simulate.ensemble.Ensemble``) against
+"""Members as separate runs of one compiled network (``brainmodel.simulation.ensemble.Ensemble``) against
 members batched as copies inside one network (``run_batched``), on this machine, in one run.
 
     BRAINMODEL_DATA=../shared/data .venv/bin/python benchmarks/ensemble_batching.py [--members 8]
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def main():
     import brainmodel as bm
     from brainmodel import configure
-    from brainmodel.simulate import ensemble
+    from brainmodel.simulation import ensemble
     from regions.cortex import default_spec
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

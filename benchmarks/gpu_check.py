@@ -66,7 +66,7 @@ def _rate_difference(gpu, cpu):
 
 def main():
     from brainmodel.config import DEFAULT_COMPUTE_CAPABILITY
-    from brainmodel.simulate import devices
+    from brainmodel.simulation import devices
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--largest", default="0.2,0.5,1.0",

@@ -1,6 +1,6 @@
 """The matched benchmark networks, each built three ways: in brainmodel's engine (edges drawn in
 numpy by ``brainmodel.model.connectivity``, per-synapse arrays handed to Brian2, cpp_standalone through
-``brainmodel.simulate.devices``), as a minimal hand-written Brian2 script (``Synapses.connect(p=...)``) and
+``brainmodel.simulation.devices``), as a minimal hand-written Brian2 script (``Synapses.connect(p=...)``) and
 in NEST 3.10. ``benchmarks/benchmark.py`` runs them and prints the table.
 
 - ``cuba``: Brette et al. 2007 (J Comput Neurosci 23:349) benchmark 2, after Vogels & Abbott
@@ -200,7 +200,7 @@ def vogels_abbott_initial(name, n, rng):
 
 def _brian_microcircuit(scale, engine, rng):
     import brian2 as b2
-    from brainmodel.simulate.background import poisson_events_function
+    from brainmodel.simulation.background import poisson_events_function
 
     mc = microcircuit(scale)
     ns = {"C_m": PD["C_m"] * b2.pF, "tau_m": PD["tau_m"] * b2.ms, "tau_syn": PD["tau_syn"] * b2.ms,

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import brainmodel as bm  # noqa: E402
-from brainmodel import outputs  # noqa: E402
+from brainmodel import outputs, sonata  # noqa: E402
 
 
 def ensemble_member() -> dict:
@@ -42,7 +42,7 @@ def cli_run(command: str) -> dict:
         argv = shlex.split(command)[2:]
         subprocess.run([sys.executable, str(ROOT / "run.py"), *argv, "--output", str(out)],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return {f.name: outputs.spike_digest(*outputs.read_sonata_spikes(f, "cortex"))
+        return {f.name: outputs.spike_digest(*sonata.read_spikes(f))
                 for f in sorted(out.glob("spikes*.h5"))}
 
 

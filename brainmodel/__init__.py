@@ -10,8 +10,8 @@ The public API (``brainmodel.api``; the README documents it):
 
 Stage packages, imports pointing upstream only: ``config`` -> ``inputs`` (data, atlas,
 ontology, densities, connectome loaders) -> ``model`` (numpy cell and edge tables, placement,
-connectivity, stimulus) -> ``simulate`` (Brian2 network, devices, background, ensembles, mpi)
--> ``analysis`` -> ``figures`` -> ``outputs`` -> ``experiments`` (plug-ins) -> ``api`` ->
+connectivity, stimulus) -> ``simulation`` (Brian2 network, devices, background, ensembles, mpi)
+-> ``analysis`` -> ``figures`` -> ``sonata``, ``outputs`` -> ``experiments`` (plug-ins) -> ``api`` ->
 ``cli``. The names below load on first use, so ``import brainmodel`` stays fast.
 """
 from .errors import BrainmodelError
@@ -20,7 +20,7 @@ _API = ("Inputs", "Model", "Result", "RunConfig", "build", "configure", "experim
         "load_inputs", "run", "simulate",
         # stage functions and classes the notebooks teach with
         "Bounds", "Ensemble", "Member", "assimilate", "cerebellar_layers", "coherence",
-        "gpu_present", "partition", "population_rate", "region_cells")
+        "gpu_present", "partition", "population_rate", "read_spikes", "region_cells")
 __all__ = ["BrainmodelError", *_API]
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-"""The public API: ``configure`` -> ``build`` -> ``simulate`` (or ``run`` for all three).
+"""The public API: ``configure`` -> ``build`` -> ``simulation`` (or ``run`` for all three).
 
     import brainmodel as bm
     cfg = bm.configure(experiment="m1-gamma", seed=1, duration_ms=1000.0)
@@ -8,8 +8,8 @@
 
 The walk of one run: ``configure`` (``brainmodel.config`` and the experiment plug-in's
 ``check``) -> ``load_inputs`` (``brainmodel.inputs.bundle``) -> ``build``
-(``brainmodel.model.build``; the plug-in places the stimulus) -> ``simulate`` (the plug-in's
-``run``: ``brainmodel.simulate`` for Brian2 and the device, ``brainmodel.analysis`` and
+(``brainmodel.model.build``; the plug-in places the stimulus) -> ``simulation`` (the plug-in's
+``run``: ``brainmodel.simulation`` for Brian2 and the device, ``brainmodel.analysis`` and
 ``brainmodel.figures``) -> the output folder (``brainmodel.outputs``).
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from regions.cortex import default_spec
 
-from . import experiments, outputs
+from . import experiments, outputs, sonata
 from .analysis.assimilation import Bounds, assimilate  # noqa: F401  (public API)
 from .analysis.spectra import coherence, population_rate  # noqa: F401  (public API)
 from .config import RunConfig, StimulusConfig
@@ -28,14 +28,13 @@ from .inputs import cerebellar_atlas
 from .inputs.bundle import Inputs, load_inputs
 from .inputs.cerebellar_atlas import load_thickness as load_cerebellar_thickness
 from .model import nuclei
-from .model.build import Model, build_model
+from .model.build import Model, build_model, resolve_areas
 from .model.loop import region_specs
-from .simulate.devices import gpu_present  # noqa: F401  (public API)
-from .simulate.ensemble import Ensemble, Member  # noqa: F401  (public API)
-from .simulate.mpi.partition import partition  # noqa: F401  (public API)
-
-SPIKE_POPULATION = "cortex"
-
+from .simulation.devices import gpu_present  # noqa: F401  (public API)
+from .sonata import read_spikes  # noqa: F401  (public API)
+from .simulation.ensemble import Ensemble, Member  # noqa: F401  (public API)
+from .simulation.mpi.partition import check_rank_count, selection_units
+from .simulation.mpi.partition import partition  # noqa: F401  (public API)
 
 def log(message: str) -> None:
     """The default progress printer: one line per stage on stderr."""
@@ -89,6 +88,9 @@ def build(config: RunConfig, inputs: Inputs | None = None, spec=None, progress=l
     (default: ``regions.cortex.default_spec()``), e.g. a copy with edited equations."""
     check(config)
     inputs = inputs if inputs is not None else load_inputs(config)
+    if config.ranks:            # refused before the build when the selection has fewer units
+        check_rank_count(config.ranks, selection_units(resolve_areas(config, inputs),
+                                                       config.hemisphere, config.nuclei))
     plugin = experiments.get(config.experiment)
     return build_model(config, inputs, spec if spec is not None else default_spec(), progress,
                        plan_stimulus=plugin.plan_stimulus)
@@ -101,17 +103,19 @@ def output_folder(config: RunConfig) -> Path:
 def simulate(model: Model, config: RunConfig, progress=log, keep_build: bool = False,
              overwrite: bool = False) -> Result:
     """Run the experiment on a built model and write its output folder (under a temporary name,
-    renamed when complete): config.json, cells.csv, spikes*.h5, timings.json, summary.json,
-    figures/. With ``config.compile_only`` the folder holds config, cells and timings only."""
+    renamed when complete): config.json, cells.csv, nodes.h5 + node_types.csv and spikes*.h5
+    (SONATA, ``brainmodel.sonata``), timings.json, summary.json, figures/. With ``config.compile_only`` the folder holds config, cells and timings only."""
     check(config)
     plugin = experiments.get(config.experiment)
     final = output_folder(config)
     with outputs.atomic_output_dir(final, overwrite) as out:
         outcome = plugin.run(model, config, out, progress, keep_build)
         outputs.write_run_files(out, config, model.cells)
+        pops = sonata.populations(model.system_of_cells())
+        sonata.write_nodes(out, model.cells, pops)
         for label, (node_ids, times_ms) in outcome.spikes.items():
             name = "spikes.h5" if label is None else f"spikes-{label}.h5"
-            outputs.write_sonata_spikes(out / name, SPIKE_POPULATION, node_ids, times_ms)
+            sonata.write_spikes(out / name, pops, node_ids, times_ms)
         if outcome.timings:
             outputs.write_json(out / "timings.json", outcome.timings)
         if outcome.summary:
@@ -124,7 +128,7 @@ def simulate(model: Model, config: RunConfig, progress=log, keep_build: bool = F
 
 def run(config: RunConfig, inputs: Inputs | None = None, spec=None, progress=log,
         keep_build: bool = False, overwrite: bool = False) -> Result:
-    """``build`` then ``simulate``: one experiment end to end."""
+    """``build`` then ``simulation``: one experiment end to end."""
     check(config)
     outputs.check_output_free(output_folder(config), overwrite)
     model = build(config, inputs, spec, progress)

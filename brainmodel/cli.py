@@ -4,6 +4,7 @@ the Allen originals. A thin layer on the public API (``brainmodel.api``): option
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -157,8 +158,21 @@ def config_from_args(args):
         comm_interval_ms=args.comm_interval)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is, so that every ``finally`` and ``except
+    BaseException`` cleans up (temporary output and build folders, child processes)."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None) -> int:
+    """Exit status: 0 done, 2 bad input or a failed run (``brainmodel: error: ...``), 130
+    interrupted (SIGINT), 143 terminated (SIGTERM); an interrupted run leaves no output folder
+    and no temporary files."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         if argv[:1] == ["fetch"]:
             fetch_parser = argparse.ArgumentParser(prog="brainmodel fetch",
@@ -174,9 +188,15 @@ def main(argv=None) -> int:
     except BrainmodelError as exc:
         print(f"brainmodel: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("brainmodel: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        detail = f" ({exc})" if str(exc) else ""
+        print(f"brainmodel: interrupted{detail}; no output folder was written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("brainmodel: terminated (SIGTERM); no output folder was written", file=sys.stderr)
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Output folder: written under a temporary name and renamed at the end, so a failed or bad run
 leaves nothing behind and a folder with the final name is always complete.
 
-Contents: config.json (resolved), cells.csv, spikes.h5 (SONATA: /spikes/<population>/timestamps
-in ms and node_ids, sorted by time), timings.json, summary.json, figures/*.png.
+Contents: config.json (resolved), cells.csv, nodes.h5 and node_types.csv, spikes*.h5 (SONATA,
+``brainmodel.sonata``), timings.json, summary.json, figures/*.png.
 """
 from __future__ import annotations
 
@@ -19,9 +19,19 @@ from .errors import BrainmodelError
 
 
 def check_output_free(final: Path, overwrite: bool = False) -> None:
+    """The output folder can be written: it does not exist (or ``overwrite``), and its parent
+    exists or can be made and is writable."""
     final = Path(final).resolve()
     if final.exists() and not overwrite:
         raise BrainmodelError(f"output folder {final} exists; pass --overwrite or choose --output")
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BrainmodelError(f"cannot create the output folder's parent {final.parent}: "
+                              f"{exc.strerror or exc}; choose another --output") from None
+    if not os.access(final.parent, os.W_OK | os.X_OK):
+        raise BrainmodelError(f"cannot write the output folder {final}: {final.parent} is not "
+                              f"writable; choose another --output")
 
 
 @contextmanager
@@ -29,10 +39,13 @@ def atomic_output_dir(final: Path, overwrite: bool = False):
     """Yield a temporary folder next to ``final``; rename it to ``final`` only on success."""
     final = Path(final).resolve()
     check_output_free(final, overwrite)
-    final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.parent / f".{final.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    try:
+        tmp.mkdir()
+    except OSError as exc:
+        raise BrainmodelError(f"cannot write in {final.parent}: {exc.strerror or exc}; choose "
+                              f"another --output") from None
     try:
         yield tmp
     except BaseException:
@@ -63,28 +76,6 @@ def _jsonable(value):
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"not JSON serialisable: {type(value)}")
-
-
-def write_sonata_spikes(path: Path, population: str, node_ids: np.ndarray,
-                        times_ms: np.ndarray) -> None:
-    """SONATA spike file (Dai et al. 2020, PLoS Comput Biol 16:e1007696), sorted by time."""
-    import h5py
-
-    order = np.lexsort((node_ids, times_ms))
-    with h5py.File(path, "w") as handle:
-        group = handle.create_group(f"spikes/{population}")
-        group.attrs["sorting"] = "by_time"
-        stamps = group.create_dataset("timestamps", data=np.asarray(times_ms, float)[order])
-        stamps.attrs["units"] = "ms"
-        group.create_dataset("node_ids", data=np.asarray(node_ids, np.uint64)[order])
-
-
-def read_sonata_spikes(path: Path, population: str) -> tuple[np.ndarray, np.ndarray]:
-    import h5py
-
-    with h5py.File(path, "r") as handle:
-        group = handle[f"spikes/{population}"]
-        return group["node_ids"][:].astype(np.int64), group["timestamps"][:]
 
 
 def spike_digest(node_ids: np.ndarray, times_ms: np.ndarray) -> dict:

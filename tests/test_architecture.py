@@ -9,8 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("brainmodel", "regions", "projections", "cosim")
 # brainmodel's stages, upstream first; a module may import its own stage or an earlier one
-STAGES = ("errors", "config", "inputs", "model", "analysis", "simulate", "figures", "outputs",
-          "experiments", "api", "cli")
+STAGES = ("errors", "config", "inputs", "model", "analysis", "simulation", "figures", "sonata",
+          "outputs", "experiments", "api", "cli")
 MAX_LINES = 400
 
 
@@ -140,3 +140,16 @@ def test_no_experiment_name_is_compared_outside_its_plug_in():
                 for name, path in _modules().items()}
     assert {name: found for name, found in compared.items() if found} == {}
     assert names & set(_compared_strings(ast.parse('x == "m1-gamma"'))) == {"m1-gamma"}
+
+
+def test_public_names_are_the_api_not_stage_packages():
+    """``bm.simulate`` etc. stay the API's functions after every stage package is imported (a
+    subpackage of the same name would shadow them)."""
+    import brainmodel as bm
+    from brainmodel import api
+    from brainmodel.experiments import registry
+
+    registry()                                   # imports every stage
+    for name in bm.__all__:
+        assert getattr(bm, name) is getattr(api, name, getattr(bm, name)), name
+        assert not isinstance(getattr(bm, name), type(bm)), name

@@ -5,7 +5,7 @@ import pytest
 import brainmodel as bm
 from brainmodel.analysis import assimilation
 from brainmodel.errors import BrainmodelError
-from brainmodel.simulate import ensemble
+from brainmodel.simulation import ensemble
 
 BOUNDS = assimilation.Bounds(np.array([0.0, 0.0]), np.array([4.0, 4.0]))
 TRUTH = np.array([1.0, 3.0])

@@ -13,8 +13,8 @@ def _counts(device, tmp_path, subset_streams=None):
     """(cells x steps) counts; cells in blocks of CELLS_PER_RATE, one block per rate; with
     ``subset_streams`` also the counts of a second group holding only those streams."""
     import brian2 as b2
-    from brainmodel.simulate import devices
-    from brainmodel.simulate.background import poisson_events_function
+    from brainmodel.simulation import devices
+    from brainmodel.simulation.background import poisson_events_function
 
     run = devices.use_device(device, tmp_path / "build", 0)
     try:

@@ -5,11 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import h5py
 import numpy as np
 import pytest
 
 from brainmodel import configure
+from brainmodel import sonata
 from brainmodel.errors import BrainmodelError
 from cosim import body, protocol
 import brainmodel as bm
@@ -155,10 +155,7 @@ def one_brain_rank(tmp_path_factory, data_dir):
 
 
 def _spikes(path):
-    with h5py.File(path) as f:
-        ids, t = f["spikes/cortex/node_ids"][:], f["spikes/cortex/timestamps"][:]
-    order = np.lexsort((ids, t))
-    return ids[order], t[order]
+    return sonata.read_spikes(path)
 
 
 @pytest.mark.standalone
@@ -176,8 +173,7 @@ def test_brain_and_body_ranks_cosimulate_under_mpirun(one_brain_rank):
     assert runs["no-feedback"]["afferent_spikes_sent"] == 0 < runs["cosim"]["afferent_spikes_sent"]
     # every PT spike reaches the body and counts for its muscle: the body's counts per muscle
     # equal the brain's recorded spikes of those cells
-    with h5py.File(out / "spikes-cosim.h5") as f:
-        ids = f["spikes/cortex/node_ids"][:]
+    ids = sonata.read_spikes(out / "spikes-cosim.h5")[0]
     n_cells = len((out / "cells.csv").read_text().splitlines()) - 1
     n_fibres = N_MUSCLES * protocol.FIBRES_PER_MUSCLE
     with np.load(out / "body_map.npz") as m:

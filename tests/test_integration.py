@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from brainmodel import outputs
+from brainmodel import outputs, sonata
 from brainmodel.config import RunConfig
-from brainmodel.simulate.network import create_network
+from brainmodel.simulation.network import create_network
 import brainmodel as bm
 
 pytestmark = pytest.mark.standalone
@@ -56,14 +56,48 @@ def test_dynamics_statistics(default_run):
         assert checks["per_layer"][layer]["E_FS_within_quarter_cycle"], layer
     assert checks["per_layer"]["L2/3"]["LTS_later_than_E_FS"]
     # descending excitation: deep-layer E cells fire later in the cycle than L2/3 E on average
-    # (the order among L5A, L5B and L6 varies with the network realisation; see the README)
+    # (the order among L5A, L5B and L6 varies with the network realisation; see docs/science.md)
     lags = checks["E_phase_lag_vs_L2/3_deg"]
     assert np.mean([lags[layer] for layer in ("L5A", "L5B", "L6")]) > 5, lags
 
 
+def _libsonata_spikes(path):
+    """(population names, {name: (node ids, times)}) as libsonata reads a spike file."""
+    import libsonata
+
+    reader = libsonata.SpikeReader(str(path))
+    names = sorted(reader.get_population_names())
+    out = {}
+    for name in names:
+        population = reader[name]
+        assert population.sorting == "by_time"
+        pairs = population.get()
+        out[name] = (np.array([n for n, _ in pairs], np.int64), np.array([t for _, t in pairs]))
+    return names, out
+
+
+def test_libsonata_reads_the_spikes_and_nodes(default_run):
+    import libsonata
+
+    _, folder = default_run
+    names, spikes = _libsonata_spikes(folder / "spikes.h5")
+    assert names == ["cortex"]
+    ids, times = sonata.read_spikes(folder / "spikes.h5")
+    order = np.lexsort((spikes["cortex"][0], spikes["cortex"][1]))
+    assert np.array_equal(spikes["cortex"][0][order], ids)
+    assert np.array_equal(spikes["cortex"][1][order], times)
+    nodes = libsonata.NodeStorage(str(folder / "nodes.h5"))
+    cortex = nodes.open_population("cortex")
+    n_cells = sum(1 for _ in open(folder / "cells.csv")) - 1
+    assert cortex.size == n_cells
+    every = libsonata.Selection([[0, n_cells]])
+    assert set(cortex.get_attribute("cell_type", every)) == {"E", "FS", "LTS"}
+    assert np.array_equal(cortex.get_attribute("brainmodel_id", every), np.arange(n_cells))
+
+
 def test_spikes_file_matches_cells(default_run):
     _, folder = default_run
-    ids, times = outputs.read_sonata_spikes(folder / "spikes.h5", "cortex")
+    ids, times = sonata.read_spikes(folder / "spikes.h5")
     n_cells = sum(1 for _ in open(folder / "cells.csv")) - 1
     assert ids.max() < n_cells and np.all(np.diff(times) >= 0) and times.max() < 1000.0
 
@@ -72,8 +106,8 @@ def test_same_seed_same_cells_synapses_and_spikes(default_run, data_dir):
     tmp, folder = default_run
     again = bm.run(_config(tmp, "b", data_dir=data_dir), progress=lambda m: None).output
     assert (folder / "cells.csv").read_bytes() == (again / "cells.csv").read_bytes()
-    ids_a, t_a = outputs.read_sonata_spikes(folder / "spikes.h5", "cortex")
-    ids_b, t_b = outputs.read_sonata_spikes(again / "spikes.h5", "cortex")
+    ids_a, t_a = sonata.read_spikes(folder / "spikes.h5")
+    ids_b, t_b = sonata.read_spikes(again / "spikes.h5")
     assert np.array_equal(ids_a, ids_b) and np.array_equal(t_a, t_b)
     from regions.cortex import default_spec
     config = _config(tmp, "c", data_dir=data_dir)
@@ -86,7 +120,7 @@ def test_same_seed_same_cells_synapses_and_spikes(default_run, data_dir):
 
 def test_runtime_and_standalone_build_the_same_network(tmp_path, data_dir):
     import brian2 as b2
-    from brainmodel.simulate import devices
+    from brainmodel.simulation import devices
     from regions.cortex import default_spec
 
     config = _config(tmp_path, "d", density=0.01, duration_ms=20.0, data_dir=data_dir,
@@ -124,9 +158,9 @@ def test_topography_sites_share_one_network_until_the_stimulus(tmp_path, data_di
         for area in ("MOp", "MOs"):
             assert np.isfinite(site["areas"][area]["centroid_ap_um"])
     # every run starts from the same state with the same background: identical until the DC
-    control = outputs.read_sonata_spikes(folder / "spikes-control.h5", "cortex")
+    control = sonata.read_spikes(folder / "spikes-control.h5")
     for n in (1, 2, 3):
-        ids, times = outputs.read_sonata_spikes(folder / f"spikes-site{n}.h5", "cortex")
+        ids, times = sonata.read_spikes(folder / f"spikes-site{n}.h5")
         before = times < 100.0
         assert np.array_equal(ids[before], control[0][control[1] < 100.0])
         assert not np.array_equal(ids, control[0])       # and different once it is on
@@ -152,10 +186,25 @@ def test_motor_loop_run_reports_every_region(tmp_path, data_dir):
     for name in ("raster_regions.png", "regions_coherence_phase.png", "spectra_regions.png",
                  "gamma_phase_regions.png", "voxel_rates.png"):
         assert (folder / "figures" / name).is_file(), name
+    # SONATA: one population per region, node ids per population, as libsonata reads them
+    names, spikes = _libsonata_spikes(folder / "spikes.h5")
+    assert names == ["cerebellum", "cortex", "pons", "thalamus"]
+    import libsonata
+    nodes = libsonata.NodeStorage(str(folder / "nodes.h5"))
+    assert sorted(nodes.population_names) == names
+    ids, _ = sonata.read_spikes(folder / "spikes.h5")
+    assert sum(len(spikes[n][0]) for n in names) == len(ids)
+    for name in names:
+        population = nodes.open_population(name)
+        assert len(spikes[name][0]) == 0 or spikes[name][0].max() < population.size
+        every = libsonata.Selection([[0, population.size]])
+        first = population.get_attribute("brainmodel_id", every)[0]
+        assert np.array_equal(population.get_attribute("brainmodel_id", every),
+                              first + np.arange(population.size))
 
 
 def test_ensemble_members_share_one_build_and_are_reproducible(tmp_path, data_dir):
-    from brainmodel.simulate import ensemble
+    from brainmodel.simulation import ensemble
     from brainmodel import configure
     from regions.cortex import default_spec
     config = configure(density=0.02, duration_ms=300.0, analysis_start_ms=100.0,
@@ -216,5 +265,4 @@ def test_default_run_has_the_recorded_spikes(default_run):
     _, folder = default_run
     recorded = json.loads((Path(__file__).with_name("spike_hashes.json")).read_text())
     expected = recorded["runs"]["m1-1000"]["files"]["spikes.h5"]
-    assert outputs.spike_digest(*outputs.read_sonata_spikes(folder / "spikes.h5",
-                                                            "cortex")) == expected
+    assert outputs.spike_digest(*sonata.read_spikes(folder / "spikes.h5")) == expected

@@ -6,16 +6,16 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import h5py
 import numpy as np
 import pytest
 
 import brainmodel as bm
 from brainmodel import configure
+from brainmodel import sonata
 from brainmodel.errors import BrainmodelError
-from brainmodel.simulate.mpi import launch as mpi_launch
-from brainmodel.simulate.mpi import partition
-from brainmodel.simulate.mpi import ranks as mpi_ranks
+from brainmodel.simulation.mpi import launch as mpi_launch
+from brainmodel.simulation.mpi import partition
+from brainmodel.simulation.mpi import ranks as mpi_ranks
 
 ROOT = Path(__file__).resolve().parents[1]
 # motor-loop, small: 38,082 cells, 0.56 M synapses, 5 partitions (MOp, MOs, thalamus, pons,
@@ -76,11 +76,7 @@ def test_missing_mpirun_is_a_clear_error(monkeypatch, tmp_path):
 
 
 def _spikes(folder):
-    with h5py.File(folder / "spikes.h5") as f:
-        group = f["spikes/cortex"]
-        ids, times = np.asarray(group["node_ids"]), np.asarray(group["timestamps"])
-    order = np.lexsort((ids, times))
-    return ids[order], times[order]
+    return sonata.read_spikes(folder / "spikes.h5")
 
 
 @pytest.mark.standalone

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..analysis import assimilation
 from ..figures.ensemble import assimilation_figure
-from ..simulate import ensemble
+from ..simulation import ensemble
 from .ensemble import Ensemble
 
 BOUNDS = (0.5, 1.5)

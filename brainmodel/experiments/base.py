@@ -25,7 +25,7 @@ import numpy as np
 from ..analysis.performance import run_timings
 from ..errors import BrainmodelError
 from ..model.stimulus import StimulusPlan, single_run
-from ..simulate.runner import simulate_model
+from ..simulation.runner import simulate_model
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,10 @@ from ..analysis.rates import binned_rates, window_s
 from ..errors import BrainmodelError
 from ..model.edges import EdgeTable
 from ..model.stimulus import at_voxel, single_run
-from ..simulate.mpi import launch as mpi_launch
-from ..simulate.mpi import partition as partition_mod
-from ..simulate.mpi import ranks as mpi_ranks
-from ..simulate.runner import build_folder
+from ..simulation.mpi import launch as mpi_launch
+from ..simulation.mpi import partition as partition_mod
+from ..simulation.mpi import ranks as mpi_ranks
+from ..simulation.runner import build_folder
 from .base import Experiment, Outcome
 
 MOTOR_AREA, SENSORY_AREA = "MOp", "SSp-ul"

@@ -1,7 +1,7 @@
 """``ensemble``: members of one compiled network (default: bihemispheric-cortex) that differ by
 seed (initial state) and by a per-area background factor drawn around 1 (SD 0.1); reports each
 member's area rates and the throughput (members x biological seconds per wall second, per core).
-The members run through ``brainmodel.simulate.ensemble``; ``assimilate`` builds on this class.
+The members run through ``brainmodel.simulation.ensemble``; ``assimilate`` builds on this class.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import numpy as np
 
 from ..analysis.rates import group_rates
 from ..figures.ensemble import ensemble_figure
-from ..simulate import ensemble
-from ..simulate.runner import build_folder
+from ..simulation import ensemble
+from ..simulation.runner import build_folder
 from .base import Experiment, Outcome
 
 OBSERVATION_START_MS = 100.0

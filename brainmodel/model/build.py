@@ -3,7 +3,7 @@
 ``build_model(config, inputs, spec)`` returns a ``Model``: plain tables (cells, one edge table
 per receptor, voxels, per-region constants) and the stimulus plan. Every stage draws from its
 own seed (``brainmodel.model.parameters.derive_seeds``), so changing the stimulus never changes
-the network. Brian2 objects are made from a Model by ``brainmodel.simulate.network``.
+the network. Brian2 objects are made from a Model by ``brainmodel.simulation.network``.
 """
 from __future__ import annotations
 

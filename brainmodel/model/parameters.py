@@ -1,7 +1,7 @@
 """Per-cell parameters of a built model (numpy only): neuron constants, background weights, bias
 currents, initial state, the weight grid, and the stage seeds.
 
-These are pure functions of the model and a seed; ``brainmodel.simulate.network`` writes them
+These are pure functions of the model and a seed; ``brainmodel.simulation.network`` writes them
 into Brian2's variables, ensembles change them through ``run_args``.
 """
 from __future__ import annotations

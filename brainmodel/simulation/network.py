@@ -3,7 +3,7 @@ cells (one equation family, per-cell constants), one Synapses per receptor (and 
 the Poisson background and a spike monitor. Returns an explicit ``brian2.Network``.
 
 Seeds and dt come from the config explicitly (``b2.seed``, ``b2.defaultclock.dt``) on every
-build; the device is set and released by ``brainmodel.simulate.devices``.
+build; the device is set and released by ``brainmodel.simulation.devices``.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     """Brian2 objects for a built model: one NeuronGroup, one Synapses per receptor, background,
     spike monitor. Returns (network, objects by name).
 
-    For one MPI rank (``brainmodel.simulate.mpi.ranks``): ``cells`` are the global ids this rank
+    For one MPI rank (``brainmodel.simulation.mpi.ranks``): ``cells`` are the global ids this rank
     simulates (default: all cells, in id order), and ``proxy`` (a ``ProxyCells``) the remote
     cells that project onto them: a group whose threshold reads the spikes received over MPI,
     with synapses that carry the delay minus the communication interval. Delays are whole time
@@ -139,7 +139,7 @@ def background_namespace(spec, config, seed: int) -> dict:
 
 def background_input(group, spec, config):
     """Poisson background onto g_ampa, ``background_sources`` inputs at the spec's rate with the
-    per-cell weight ``w_background``. cpp_standalone and runtime: ``brainmodel.simulate.background``'s
+    per-cell weight ``w_background``. cpp_standalone and runtime: ``brainmodel.simulation.background``'s
     event-by-event draw from one random stream per cell (seeded by ``cell_id``), so a cell's
     background does not depend on how the network is partitioned; cuda_standalone: Brian2's
     PoissonInput (brian2cuda implements it, not the C++ function). The namespace entries come

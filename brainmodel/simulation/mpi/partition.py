@@ -37,6 +37,22 @@ class Partition:
         return len(self.cost)
 
 
+def selection_units(areas, hemisphere: str, nuclei) -> list[str]:
+    """The units a selection can have before it is built (an area without cells at a low
+    density has none, so a built model may have fewer): ``<area>/<hemisphere>`` and the
+    non-cortical regions, as ``unit_of_cells`` names them."""
+    sides = ("left", "right") if hemisphere == "both" else (hemisphere,)
+    return [f"{a}/{h}" for a in areas for h in sides] + list(nuclei)
+
+
+def check_rank_count(n_ranks: int, names) -> None:
+    """At most one rank per unit."""
+    if n_ranks > len(names):
+        raise BrainmodelError(
+            f"{n_ranks} ranks but the model has only {len(names)} partitions "
+            f"({', '.join(names)}); use at most {len(names)} ranks or add regions")
+
+
 def unit_of_cells(model) -> np.ndarray:
     """Label of the unit each cell belongs to: ``<area>/<hemisphere>`` in the cortex, the
     region (thalamus, pons, cerebellum, ...) outside it."""
@@ -54,10 +70,7 @@ def partition(model, n_ranks: int, dt_ms: float, interval_ms: float | None = Non
     names, unit_index = np.unique(units, return_inverse=True)
     if not isinstance(n_ranks, (int, np.integer)) or n_ranks < 1:
         raise BrainmodelError(f"number of ranks must be a positive integer, not {n_ranks!r}")
-    if n_ranks > len(names):
-        raise BrainmodelError(
-            f"{n_ranks} ranks but the model has only {len(names)} partitions "
-            f"({', '.join(names)}); use at most {len(names)} ranks or add regions")
+    check_rank_count(n_ranks, names)
     incoming = np.zeros(len(names))
     for table in model.edges:
         incoming += np.bincount(unit_index[table.post], minlength=len(names))

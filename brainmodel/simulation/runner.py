@@ -1,7 +1,7 @@
 """Simulating a built model: Brian2 objects, code generation, one compilation, and one run of the
 binary per run of the model's stimulus plan (``Model.runs``: the stimulated cells go in as
 ``run_args``, so the runs share the network, seed and background). Over MPI ranks when
-``config.ranks`` is set (``brainmodel.simulate.mpi``)."""
+``config.ranks`` is set (``brainmodel.simulation.mpi``)."""
 from __future__ import annotations
 
 import shutil

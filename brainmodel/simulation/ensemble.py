@@ -24,6 +24,7 @@ import dataclasses
 import os
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,14 +133,28 @@ class Ensemble:
             results.mkdir(exist_ok=True)
             commands.append((["./main", "--results_dir", str(results) + os.sep] + line, results))
 
+        running, stopping = set(), threading.Event()
+
         def launch(command):
             argv, results = command
+            if stopping.is_set():
+                return None
             with open(results / "stdout.txt", "w") as out:
-                code = subprocess.call(argv, cwd=self.build_dir, stdout=out,
-                                       stderr=subprocess.STDOUT)
+                process = subprocess.Popen(argv, cwd=self.build_dir, stdout=out,
+                                           stderr=subprocess.STDOUT)
+                running.add(process)
+                try:
+                    code = process.wait()
+                finally:
+                    running.discard(process)
+            if stopping.is_set():
+                return None
             if code:
                 raise BrainmodelError(f"ensemble member failed (exit {code}); see "
                                       f"{results / 'stdout.txt'}")
+            info = (results / "last_run_info.txt").read_text().split()
+            if float(info[1]) < 1.0:                # the binary got SIGINT and stopped early
+                raise KeyboardInterrupt(f"an ensemble member stopped at {float(info[1]):.0%}")
             spikes = devices.read_spike_files(results, self.objects["spikes"].name)
             # Brian2 writes every array of the network at the end of a run, synapses included
             # (about 500 MB for 20 M synapses): keep only the spikes, or 100 members fill a disk
@@ -147,12 +162,24 @@ class Ensemble:
             return spikes if reduce is None else reduce(spikes)
 
         start = time.perf_counter()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers))
+        try:
             spikes = []
             for n, member_spikes in enumerate(pool.map(launch, commands)):
                 spikes.append(member_spikes)
                 if progress and (n + 1) % max(1, len(commands) // 10) == 0:
                     progress(f"  members {n + 1}/{len(commands)}")
+        except BaseException as error:
+            # an interrupt or a failed member: stop the members still running, start no more
+            stopping.set()
+            for process in list(running):
+                process.kill()
+            pool.shutdown(wait=True, cancel_futures=True)
+            if not isinstance(error, BrainmodelError):      # keep a failed member's output
+                for _, results in commands:
+                    shutil.rmtree(results, ignore_errors=True)
+            raise
+        pool.shutdown(wait=True)
         self.run.timings["members_run_s"] = time.perf_counter() - start
         device.has_been_run = True          # the binary ran (here, not through device.run)
         return spikes

@@ -1,4 +1,4 @@
-"""Running a partitioned model: one ``mpirun`` over the rank binaries (``brainmodel.simulate.mpi.ranks``),
+"""Running a partitioned model: one ``mpirun`` over the rank binaries (``brainmodel.simulation.mpi.ranks``),
 then the spikes of all ranks merged under global cell ids, with per-rank timings.
 
 The command is MPMD (one binary per rank, each in its own folder), the same form a cluster job
@@ -8,10 +8,13 @@ whole job: OpenMPI terminates the other ranks, and the error names the rank.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,13 +26,15 @@ from . import ranks as mpi_ranks
 from ...errors import BrainmodelError
 
 SPIKE_MONITOR = "cortex_spikes"
+RANK_PROCESS = Path(__file__).with_name("rank_process.py")
 
 
 def mpirun_command(builds, mpirun: Path | None = None, folder_of=None,
-                   extra_ranks=()) -> list[str]:
+                   extra_ranks=(), watched: bool = True) -> list[str]:
     """The MPMD mpirun command: one process per rank, each started in its rank's folder
     (``folder_of(build)``, default: its absolute path); then one process per
-    ``(folder, argv)`` of ``extra_ranks`` (the co-simulation's body rank)."""
+    ``(folder, argv)`` of ``extra_ranks`` (the co-simulation's body rank). ``watched``: each
+    rank binary runs under ``rank_process.py``, which records how it ended."""
     mpirun = mpirun or mpi_ranks.mpi_tool("mpirun")
     folder_of = folder_of or (lambda b: str(Path(b.directory).resolve()))
     command = [str(mpirun), "--oversubscribe", "--bind-to", "none"]
@@ -38,7 +43,10 @@ def mpirun_command(builds, mpirun: Path | None = None, folder_of=None,
     for n, b in enumerate(builds):
         if n:
             command.append(":")
-        command += ["-n", "1", "--wdir", folder_of(b), "./main", "--results_dir", "results/"]
+        binary = ["./main", "--results_dir", "results/"]
+        if watched:
+            binary = [sys.executable, str(RANK_PROCESS), *binary]
+        command += ["-n", "1", "--wdir", folder_of(b), *binary]
     for folder, argv in extra_ranks:
         command += [":", "-n", "1", "--wdir", str(folder), *map(str, argv)]
     return command
@@ -46,7 +54,8 @@ def mpirun_command(builds, mpirun: Path | None = None, folder_of=None,
 
 def write_launch_script(builds, path: Path) -> None:
     """``run_mpi.sh`` beside the rank folders: the plain mpirun form, for job scripts."""
-    command = mpirun_command(builds, folder_of=lambda b: f'"$here/{Path(b.directory).name}"')
+    command = mpirun_command(builds, folder_of=lambda b: f'"$here/{Path(b.directory).name}"',
+                             watched=False)
     path.write_text("#!/bin/sh\n# brainmodel: the MPMD launch of the rank programs in this "
                     "folder (one process per rank)\nhere=\"$(cd \"$(dirname \"$0\")\" && pwd)\"\n"
                     "exec " + " ".join(command) + "\n")
@@ -82,6 +91,24 @@ def simulate(model, config, root: Path, progress=print):
     return timings, [spikes]
 
 
+def failed_rank(builds) -> str | None:
+    """The rank whose binary ended first without being asked to (``rank_process.py``'s
+    records), with how it ended; None when no record says."""
+    ended = []
+    for b in builds:
+        path = b.directory / "results" / "exit.json"
+        if path.exists():
+            record = json.loads(path.read_text())
+            if record["returncode"] != 0 and not record["stopped_by"]:
+                ended.append((record["time"], b.rank, record["returncode"]))
+    if not ended:
+        return None
+    _, rank, code = min(ended)
+    how = (f"killed by signal {-code} ({signal.Signals(-code).name})" if code < 0
+           else f"exited with status {code}")
+    return f"rank {rank} failed: {how}"
+
+
 def run_builds(builds, command, progress, env=None):
     """Run ``command`` (an ``mpirun_command`` of ``builds``) with fresh results folders.
     Returns (merged spikes, per-rank timings, wall seconds of the mpirun)."""
@@ -90,30 +117,40 @@ def run_builds(builds, command, progress, env=None):
         shutil.rmtree(results, ignore_errors=True)
         results.mkdir()
     start = time.perf_counter()
-    run_mpirun(command, progress, env=env)
+    code, text = run_mpirun(command, progress, env=env)
+    if code:
+        named = failed_rank(builds) or failed_rank_message(text)
+        raise BrainmodelError(f"mpi: {named} (mpirun exit {code}); the job was stopped. mpirun "
+                              f"output ends with:\n{text[-1500:]}")
     wall = time.perf_counter() - start
     return merge_spikes(builds), [rank_timings(b) for b in builds], wall
 
 
-def run_mpirun(command, progress, env=None) -> None:
-    """mpirun, its rank-0 progress lines passed on; errors name the failed rank."""
+def run_mpirun(command, progress, env=None) -> tuple[int, str]:
+    """mpirun, its rank-0 progress lines passed on. Returns (exit status, its output)."""
     lines = []
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, env=env) as process:
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("[brainmodel] mpi:"):
-                progress(line.strip()[len("[brainmodel] "):])
-        code = process.wait()
-    text = "".join(lines)
-    if code:
-        raise BrainmodelError(f"mpi: {failed_rank_message(text)} (mpirun exit {code}); the job "
-                              f"was stopped. mpirun output ends with:\n{text[-1500:]}")
+        try:
+            for line in process.stdout:
+                lines.append(line)
+                if line.startswith("[brainmodel] mpi:"):
+                    progress(line.strip()[len("[brainmodel] "):])
+            code = process.wait()
+        except BaseException:           # Ctrl-C or SIGTERM here: mpirun ends its ranks
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            raise
+    return code, "".join(lines)
 
 
 def failed_rank_message(output: str) -> str:
+    """The failed rank as mpirun's output names it (when no rank record says)."""
     match = re.search(r"rank (\d+)[^\n]*(exited on signal \d+[^\n]*|exited with[^\n]*|"
-                      r"status \d+)", output) or re.search(r"rank (\d+)", output)
+                      r"status \d+)", output)
     if match:
         return f"rank {match.group(1)} failed: " + " ".join(match.group(0).split())
     return "a rank failed"

@@ -11,9 +11,9 @@ the ``nvidia-curand`` wheel (the toolkit has none) with a ``libcurand.so`` link.
 Brian2 keeps the active device, its preferences and the default clock as process-wide state.
 This module is the one place that touches them: ``use_device`` sets the device for one build and
 ``release_device`` puts Brian2 back to ``runtime`` with default preferences, so builds in one
-process do not leak into each other (``brainmodel.simulate`` always pairs the two in
+process do not leak into each other (``brainmodel.simulation`` always pairs the two in
 ``try``/``finally``). Seeds and dt are passed explicitly to every build
-(``brainmodel.simulate.network``).
+(``brainmodel.simulation.network``).
 """
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ def use_device(name: str, build_dir: Path | None, threads: int = 0,
 
     check_device(name, threads)
     b2.device.reinit()
+    # Ctrl-C raises KeyboardInterrupt instead of asking the running network to stop early
+    # (Brian2's default), so that an interrupted run is never taken for a finished one
+    b2.prefs.core.stop_on_keyboard_interrupt = False
     if name == "runtime":
         b2.set_device("runtime")
         b2.prefs.codegen.target = "numpy"       # no compiler needed; small networks only
@@ -162,7 +165,8 @@ def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0
         language = "CUDA" if run.name == "cuda_standalone" else "C++"
         progress(f"generating and compiling {language} in {run.build_dir} (about a minute)")
     start = time.perf_counter()
-    b2.device.build(directory=str(run.build_dir), compile=True, run=False, with_output=False)
+    b2.device.build(directory=str(run.build_dir), compile=False, run=False, with_output=False)
+    compile_project(Path(run.build_dir))
     run.timings["codegen_compile_s"] = time.perf_counter() - start
     if compile_only:
         return []
@@ -172,12 +176,46 @@ def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0
             progress("running the compiled simulation" + (
                 f" ({n + 1} of {len(variants)})" if len(variants) > 1 else ""))
         start = time.perf_counter()
-        b2.device.run(directory=str(run.build_dir), with_output=bool(progress),
-                      run_args=dict(values))
+        try:
+            b2.device.run(directory=str(run.build_dir), with_output=bool(progress),
+                          run_args=dict(values))
+        except RuntimeError as exc:           # the binary exited non-zero or was killed
+            raise BrainmodelError(f"the compiled simulation failed ({exc}); its output is in "
+                                  f"{run.build_dir}/results/stdout.txt") from None
+        check_completed(b2.device)
         run_s += time.perf_counter() - start
         results.append(collect())
     run.timings["run_s"] = run_s
     return results
+
+
+def compile_project(build_dir: Path) -> None:
+    """``make`` in a generated project, as Brian2 would run it (its make command and
+    arguments), but as a child process: Ctrl-C and SIGTERM reach Python as exceptions (Brian2's
+    ``os.system`` would swallow them into a compile error), and a failed build shows the
+    compiler's last lines."""
+    import subprocess
+
+    import brian2 as b2
+
+    command = [b2.prefs.devices.cpp_standalone.make_cmd_unix,
+               *b2.prefs.devices.cpp_standalone.extra_make_args_unix]
+    log = build_dir / "make.log"
+    with open(log, "w") as out:
+        code = subprocess.call(command, cwd=build_dir, stdout=out, stderr=subprocess.STDOUT)
+    if code:
+        raise BrainmodelError(f"compiling the generated code failed ({' '.join(command)} exit "
+                              f"{code}); the compiler's output ends with:\n"
+                              f"{log.read_text()[-1500:]}")
+
+
+def check_completed(device) -> None:
+    """A compiled run that stopped before its end (its binary got SIGINT and stopped early, as
+    Brian2's binaries do) is an interruption, not a result."""
+    fraction = getattr(device, "_last_run_completed_fraction", 1.0)
+    if fraction < 1.0:
+        raise KeyboardInterrupt(f"the compiled simulation stopped at {fraction:.0%} of its "
+                                f"duration")
 
 
 def release_device() -> None:
