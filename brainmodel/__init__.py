@@ -10,9 +10,10 @@ The public API (``brainmodel.api``; the README documents it):
 
 Stage packages, imports pointing upstream only: ``config`` -> ``inputs`` (data, atlas,
 ontology, densities, connectome loaders) -> ``model`` (numpy cell and edge tables, placement,
-connectivity, stimulus) -> ``simulation`` (Brian2 network, devices, background, ensembles, mpi)
--> ``analysis`` -> ``figures`` -> ``sonata``, ``outputs`` -> ``experiments`` (plug-ins) -> ``api`` ->
-``cli``. The names below load on first use, so ``import brainmodel`` stays fast.
+connectivity, stimulus) -> ``analysis`` -> ``simulation`` (Brian2 network, devices,
+background, ensembles, mpi) -> ``figures`` -> ``sonata``, ``outputs`` -> ``experiments``
+(plug-ins) -> ``api`` -> ``cli``. The names below load on first use, so ``import brainmodel``
+stays fast.
 """
 from .errors import BrainmodelError
 

@@ -1,4 +1,4 @@
-"""The public API: ``configure`` -> ``build`` -> ``simulation`` (or ``run`` for all three).
+"""The public API: ``configure`` -> ``build`` -> ``simulate`` (or ``run`` for all three).
 
     import brainmodel as bm
     cfg = bm.configure(experiment="m1-gamma", seed=1, duration_ms=1000.0)
@@ -8,7 +8,7 @@
 
 The walk of one run: ``configure`` (``brainmodel.config`` and the experiment plug-in's
 ``check``) -> ``load_inputs`` (``brainmodel.inputs.bundle``) -> ``build``
-(``brainmodel.model.build``; the plug-in places the stimulus) -> ``simulation`` (the plug-in's
+(``brainmodel.model.build``; the plug-in places the stimulus) -> ``simulate`` (the plug-in's
 ``run``: ``brainmodel.simulation`` for Brian2 and the device, ``brainmodel.analysis`` and
 ``brainmodel.figures``) -> the output folder (``brainmodel.outputs``).
 """
@@ -31,10 +31,11 @@ from .model import nuclei
 from .model.build import Model, build_model, resolve_areas
 from .model.loop import region_specs
 from .simulation.devices import gpu_present  # noqa: F401  (public API)
-from .sonata import read_spikes  # noqa: F401  (public API)
 from .simulation.ensemble import Ensemble, Member  # noqa: F401  (public API)
 from .simulation.mpi.partition import check_rank_count, selection_units
 from .simulation.mpi.partition import partition  # noqa: F401  (public API)
+from .sonata import read_spikes  # noqa: F401  (public API)
+
 
 def log(message: str) -> None:
     """The default progress printer: one line per stage on stderr."""
@@ -104,7 +105,8 @@ def simulate(model: Model, config: RunConfig, progress=log, keep_build: bool = F
              overwrite: bool = False) -> Result:
     """Run the experiment on a built model and write its output folder (under a temporary name,
     renamed when complete): config.json, cells.csv, nodes.h5 + node_types.csv and spikes*.h5
-    (SONATA, ``brainmodel.sonata``), timings.json, summary.json, figures/. With ``config.compile_only`` the folder holds config, cells and timings only."""
+    (SONATA, ``brainmodel.sonata``), timings.json, summary.json, figures/. With
+    ``config.compile_only`` the folder holds config, cells, nodes and timings only."""
     check(config)
     plugin = experiments.get(config.experiment)
     final = output_folder(config)
@@ -128,7 +130,7 @@ def simulate(model: Model, config: RunConfig, progress=log, keep_build: bool = F
 
 def run(config: RunConfig, inputs: Inputs | None = None, spec=None, progress=log,
         keep_build: bool = False, overwrite: bool = False) -> Result:
-    """``build`` then ``simulation``: one experiment end to end."""
+    """``build`` then ``simulate``: one experiment end to end."""
     check(config)
     outputs.check_output_free(output_folder(config), overwrite)
     model = build(config, inputs, spec, progress)
