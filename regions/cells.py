@@ -26,20 +26,3 @@ class CellType:
     background_indegree: int = 0        # nuclei: Poisson inputs at full density
     background_weight: float = 0.0
     planar: bool = False                # nuclei: one sheet of cells per voxel (Purkinje cells)
-
-    # the neuron model's constants, read by the builder
-    @property
-    def a(self) -> float:
-        return self.neuron.a
-
-    @property
-    def b(self) -> float:
-        return self.neuron.b
-
-    @property
-    def c(self) -> float:
-        return self.neuron.c
-
-    @property
-    def d(self) -> float:
-        return self.neuron.d

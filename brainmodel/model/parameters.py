@@ -31,8 +31,8 @@ def cell_constants(model, indegree_fraction: float) -> dict[str, np.ndarray]:
     out = {key: np.zeros(len(cells)) for key in ("a", "b", "c", "d", "w_background")}
     for name, cell_type in spec.types.items():
         mask = cells.type == name
-        for key in ("a", "b", "c", "d"):
-            out[key][mask] = getattr(cell_type, key)
+        for key, value in zip("abcd", cell_type.neuron.parameters):
+            out[key][mask] = value
         out["w_background"][mask] = spec.background_weight[name]
     for layer, indegree in spec.background_indegree.items():
         out["w_background"][cells.layer == layer] *= indegree / spec.background_sources

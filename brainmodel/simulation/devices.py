@@ -182,7 +182,8 @@ def run_network(run: DeviceRun, network, duration, report_period_s: float = 10.0
         except RuntimeError as exc:           # the binary exited non-zero or was killed
             raise BrainmodelError(f"the compiled simulation failed ({exc}); its output is in "
                                   f"{run.build_dir}/results/stdout.txt") from None
-        check_completed(b2.device)
+        check_completed(getattr(b2.device, "_last_run_completed_fraction", 1.0),
+                        "the compiled simulation")
         run_s += time.perf_counter() - start
         results.append(collect())
     run.timings["run_s"] = run_s
@@ -209,13 +210,12 @@ def compile_project(build_dir: Path) -> None:
                               f"{log.read_text()[-1500:]}")
 
 
-def check_completed(device) -> None:
+def check_completed(fraction: float, what: str) -> None:
     """A compiled run that stopped before its end (its binary got SIGINT and stopped early, as
-    Brian2's binaries do) is an interruption, not a result."""
-    fraction = getattr(device, "_last_run_completed_fraction", 1.0)
+    Brian2's binaries do; ``fraction`` is the completed fraction of its last_run_info.txt) is
+    an interruption, not a result."""
     if fraction < 1.0:
-        raise KeyboardInterrupt(f"the compiled simulation stopped at {fraction:.0%} of its "
-                                f"duration")
+        raise KeyboardInterrupt(f"{what} stopped at {fraction:.0%} of its duration")
 
 
 def release_device() -> None:

@@ -152,9 +152,8 @@ class Ensemble:
             if code:
                 raise BrainmodelError(f"ensemble member failed (exit {code}); see "
                                       f"{results / 'stdout.txt'}")
-            info = (results / "last_run_info.txt").read_text().split()
-            if float(info[1]) < 1.0:                # the binary got SIGINT and stopped early
-                raise KeyboardInterrupt(f"an ensemble member stopped at {float(info[1]):.0%}")
+            completed = float((results / "last_run_info.txt").read_text().split()[1])
+            devices.check_completed(completed, "an ensemble member")
             spikes = devices.read_spike_files(results, self.objects["spikes"].name)
             # Brian2 writes every array of the network at the end of a run, synapses included
             # (about 500 MB for 20 M synapses): keep only the spikes, or 100 members fill a disk

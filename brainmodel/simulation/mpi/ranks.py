@@ -203,11 +203,18 @@ def compile_ranks(builds: list[RankBuild], mpicxx: Path, progress=print) -> floa
                                                    cwd=b.directory, stdout=log,
                                                    stderr=subprocess.STDOUT)))
     failed = []
-    for b, log, process in processes:
-        code = process.wait()
-        log.close()
-        if code:
-            failed.append((b.rank, code, (b.directory / "make.log").read_text()[-1500:]))
+    try:
+        for b, log, process in processes:
+            code = process.wait()
+            log.close()
+            if code:
+                failed.append((b.rank, code, (b.directory / "make.log").read_text()[-1500:]))
+    except BaseException:           # Ctrl-C or SIGTERM: no compiler keeps running
+        for _, log, process in processes:
+            process.kill()
+            process.wait()
+            log.close()
+        raise
     if failed:
         rank, code, tail = failed[0]
         raise BrainmodelError(f"mpi: the build of rank {rank} failed (make exit {code}); "
