@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .api import configure, run
-from .config import RunConfig, StimulusConfig
+from .config import DELIVERIES, RunConfig, StimulusConfig
 from .errors import BrainmodelError
 from .experiments import registry
 from .inputs import data
@@ -40,6 +40,10 @@ def parser() -> argparse.ArgumentParser:
                    help="runtime | cpp_standalone | cuda_standalone | genn")
     p.add_argument("--threads", type=int, default=0,
                    help="OpenMP threads for cpp_standalone (0: none; fastest on 2 cores)")
+    p.add_argument("--delivery", choices=DELIVERIES, default="auto",
+                   help="spike delivery: compact (brainmodel's own, one cpp_standalone "
+                        "process: about 6 bytes per synapse), synapses (Brian2 Synapses "
+                        "objects), auto (compact where it applies; default)")
     p.add_argument("--cuda-cc", type=float, default=RunConfig.compute_capability,
                    help="cuda_standalone: compute capability to compile for (9.0: H100/H200)")
     p.add_argument("--compile-only", action="store_true",
@@ -153,7 +157,7 @@ def config_from_args(args):
         args.experiment, stimulus={k: v for k, v in stimulus.items() if v is not None},
         **{k: v for k, v in overrides.items() if v is not None},
         indegree=args.indegree, dt_ms=args.dt, seed=args.seed, device=args.device,
-        threads=args.threads, compute_capability=args.cuda_cc, compile_only=args.compile_only,
+        threads=args.threads, delivery=args.delivery, compute_capability=args.cuda_cc, compile_only=args.compile_only,
         output=args.output, data_dir=args.data_dir, ranks=args.ranks,
         comm_interval_ms=args.comm_interval)
 

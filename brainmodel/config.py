@@ -15,6 +15,9 @@ from regions import NUCLEUS_REGIONS
 from .errors import BrainmodelError
 
 DEVICES = ("runtime", "cpp_standalone", "cuda_standalone", "genn")
+# spike delivery: brainmodel.simulation.delivery (compact, one cpp_standalone process) or Brian2
+# Synapses objects; auto: compact where it applies
+DELIVERIES = ("auto", "compact", "synapses")
 DEFAULT_COMPUTE_CAPABILITY = 9.0        # NVIDIA H100 / H200, the GPUs lent to this project
 
 
@@ -59,6 +62,7 @@ class RunConfig:
     stimulus: StimulusConfig = field(default_factory=StimulusConfig)
     device: str = "cpp_standalone"
     threads: int = 0
+    delivery: str = "auto"                  # DELIVERIES
     compute_capability: float = DEFAULT_COMPUTE_CAPABILITY  # cuda_standalone: GPU to compile for
     compile_only: bool = False              # stop after code generation and compilation
     output: Path | None = None
@@ -74,6 +78,11 @@ class RunConfig:
     mjcf: Path | None = None                # cosim-forelimb: the body (None: cosim/forelimb.xml)
     column_radius_um: float = 300.0         # analysis: the stimulated column around the voxel
     analysis_start_ms: float = 300.0        # analysis window starts here (after onset transient)
+
+    @property
+    def compact_delivery(self) -> bool:
+        """Whether the run's synapses go through brainmodel.simulation.delivery."""
+        return self.delivery != "synapses" and self.device == "cpp_standalone" and not self.ranks
 
     @property
     def indegree_fraction(self) -> float:
@@ -118,6 +127,13 @@ class RunConfig:
             raise BrainmodelError(f"--ranks needs --device cpp_standalone (MPI ranks are "
                                   f"compiled C++), not {self.device}")
         check_device(self.device, self.threads)
+        if self.delivery not in DELIVERIES:
+            raise BrainmodelError(f"--delivery must be one of {', '.join(DELIVERIES)}, not "
+                                  f"{self.delivery!r}")
+        if self.delivery == "compact" and not self.compact_delivery:
+            raise BrainmodelError("--delivery compact needs --device cpp_standalone in one "
+                                  "process (no --ranks); MPI ranks, runtime and CUDA builds use "
+                                  "Brian2 Synapses (--delivery synapses)")
         if self.comm_interval_ms is not None:
             positive_finite("--comm-interval (ms)", self.comm_interval_ms)
         unknown = [n for n in self.nuclei if n not in NUCLEUS_REGIONS]

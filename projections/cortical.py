@@ -34,7 +34,7 @@ import numpy as np
 
 from brainmodel.errors import BrainmodelError
 from brainmodel.model import connectivity
-from brainmodel.model.edges import EdgeTable, delays_ms
+from brainmodel.model.edges import delays_ms, edge_table, empty_table
 
 from .connectome import long_range_probability
 
@@ -92,7 +92,8 @@ def layer_factors(profile: dict | None, cells_per_layer: dict[str, int]) -> dict
 
 def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density_fraction: float,
                      indegree_fraction: float, seed: int, relative_position: np.ndarray | None = None,
-                     topography_sigma: float = TOPOGRAPHY_SIGMA, layer_profile=None):
+                     topography_sigma: float = TOPOGRAPHY_SIGMA, layer_profile=None,
+                     dt_ms: float = 0.1):
     """AMPA edges between the areas of the cell table and the per-cell background factor.
 
     ``relative_position`` (cells x 2, ``brainmodel.inputs.flatmap.relative_positions``) switches
@@ -144,14 +145,13 @@ def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density
                                                   relative_position, p, topography_sigma, rng)
                 parts.append((pre, post))
     if not parts:
-        empty = np.empty(0, np.int64)
-        return EdgeTable(empty, empty, np.empty(0), np.empty(0), "ampa"), background_factor
+        return empty_table("ampa", dt_ms), background_factor
     pre, post = (np.concatenate(col) for col in zip(*parts))
     weight_full = np.array([spec.weight_full_long_range[t] for t in cells.type[post]])
     weight = weight_full / indegree_fraction
     delay = delays_ms(pre, post, cells.position_um, spec.synaptic_delay_ms,
                       LONG_RANGE_VELOCITY_UM_PER_MS)
-    return EdgeTable(pre, post, weight, delay, "ampa"), background_factor
+    return edge_table(pre, post, weight, delay, "ampa", dt_ms), background_factor
 
 
 def topographic_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, voxel_row: np.ndarray,

@@ -33,7 +33,7 @@ import numpy as np
 
 from brainmodel.errors import BrainmodelError
 from brainmodel.model import connectivity
-from brainmodel.model.edges import EdgeTable, delays_ms
+from brainmodel.model.edges import EdgeTable, delays_ms, edge_table
 
 from .cortical import LONG_RANGE_VELOCITY_UM_PER_MS, source_shares
 
@@ -78,7 +78,8 @@ def _members(cells, system: np.ndarray, region: str, layers, cell_types) -> np.n
 
 
 def loop_edges(cells, system: np.ndarray, density: dict, connectome, volumes: dict, seed: int,
-               synaptic_delay_ms: float, projections=PROJECTIONS) -> list[EdgeTable]:
+               synaptic_delay_ms: float, projections=PROJECTIONS,
+               dt_ms: float = 0.1) -> list[EdgeTable]:
     """One EdgeTable per projection between the modelled regions;
     ``system`` names each cell's region (cortex, thalamus, ...) and ``density`` each region's
     density fraction."""
@@ -107,9 +108,9 @@ def loop_edges(cells, system: np.ndarray, density: dict, connectome, volumes: di
                 post_parts.append(b)
             pre, post_ids = np.concatenate(pre_parts), np.concatenate(post_parts)
             weight = np.full(len(pre), proj.weight_full / f)
-        out.append(EdgeTable(pre, post_ids, weight,
-                             delays_ms(pre, post_ids, cells.position_um, synaptic_delay_ms,
-                                       LONG_RANGE_VELOCITY_UM_PER_MS), proj.receptor))
+        out.append(edge_table(pre, post_ids, weight,
+                              delays_ms(pre, post_ids, cells.position_um, synaptic_delay_ms,
+                                        LONG_RANGE_VELOCITY_UM_PER_MS), proj.receptor, dt_ms))
     return out
 
 
@@ -130,7 +131,8 @@ def _source_groups(cells, pre_ids, proj, connectome, volumes):
 
 
 def thalamocortical_edges(cells, system: np.ndarray, cortex_spec, connectome, volumes: dict,
-                          thalamus_density: float, seed: int, synaptic_delay_ms: float):
+                          thalamus_density: float, seed: int, synaptic_delay_ms: float,
+                          dt_ms: float = 0.1):
     """TC -> every cortical cell: each cortical area's K_ext share from VAL (Knox 2019, as for
     cortico-cortical sources; ``projections.cortical.source_shares``). Returns (EdgeTable of the
     AMPA synapses, per-cortical-cell background factor)."""
@@ -156,4 +158,4 @@ def thalamocortical_edges(cells, system: np.ndarray, cortex_spec, connectome, vo
     weight = weight / thalamus_density
     delay = delays_ms(pre, post, cells.position_um, synaptic_delay_ms,
                       LONG_RANGE_VELOCITY_UM_PER_MS)
-    return EdgeTable(pre, post, weight, delay, "ampa"), factor
+    return edge_table(pre, post, weight, delay, "ampa", dt_ms), factor

@@ -221,8 +221,10 @@ def test_realised_counts_between_real_areas_follow_the_connectome(data_dir, anno
     # no long-range synapse starts at an interneuron or in a non-projecting layer
     assert set(cells.type[pre]) == {"E"}
     distance = np.linalg.norm(cells.position_um[pre] - cells.position_um[post], axis=1)
-    assert np.allclose(delay, spec.synaptic_delay_ms
-                       + distance / cortical.LONG_RANGE_VELOCITY_UM_PER_MS)
+    # delays are stored in whole time steps (brainmodel.model.edges)
+    exact = spec.synaptic_delay_ms + distance / cortical.LONG_RANGE_VELOCITY_UM_PER_MS
+    assert np.array_equal(table.delay_steps, np.rint(exact / table.dt_ms))
+    assert np.all(np.abs(delay - exact) <= table.dt_ms / 2 + 1e-9)
 
 
 def test_layer_factors_follow_terminal_density():

@@ -42,7 +42,7 @@ from regions.cortex import model_layers
 
 from ..analysis.rates import binned_rates, window_s
 from ..errors import BrainmodelError
-from ..model.edges import EdgeTable
+from ..model.edges import EdgeTable, edge_table
 from ..model.stimulus import at_voxel, single_run
 from ..simulation.mpi import launch as mpi_launch
 from ..simulation.mpi import partition as partition_mod
@@ -126,7 +126,7 @@ def sensory_cells(model) -> np.ndarray:
     return (model.cells.region == SENSORY_AREA) & (model.cells.layer == "L4")
 
 
-def afferent_edges(model, seed: int, n_fibres: int) -> EdgeTable:
+def afferent_edges(model, seed: int, n_fibres: int, dt_ms: float) -> EdgeTable:
     """Synapses of the afferent fibres (global ids from len(model.cells) on) onto SSp-ul L4 E
     and FS cells."""
     cells = model.cells
@@ -140,8 +140,8 @@ def afferent_edges(model, seed: int, n_fibres: int) -> EdgeTable:
                            for _ in range(n_fibres)])
     pre = len(cells) + np.repeat(np.arange(n_fibres), per_fibre)
     weight = AFFERENT_WEIGHT_FACTOR * model.spec.background_weight["E"]
-    return EdgeTable(pre.astype(np.int64), post.astype(np.int64),
-                     np.full(len(pre), weight), np.full(len(pre), AFFERENT_DELAY_MS), "ampa")
+    return edge_table(pre, post, weight, np.full(len(pre), AFFERENT_DELAY_MS), "ampa",
+                      dt_ms)
 
 
 def forelimb_stimulus(network, stimulus, config, area: np.ndarray):
@@ -194,7 +194,7 @@ class CosimForelimb(Experiment):
         muscle = muscle_of_motor_cells(model, gids, len(muscles))
         n_fibres = len(muscles) * protocol.FIBRES_PER_MUSCLE
         seeds = np.random.SeedSequence([int(config.seed), 5]).generate_state(2)
-        edges = afferent_edges(model, int(seeds[0]), n_fibres)
+        edges = afferent_edges(model, int(seeds[0]), n_fibres, config.dt_ms)
         n_brain = max(1, config.ranks)
         part = partition_mod.partition(model, n_brain, config.dt_ms, config.comm_interval_ms)
         interval_ms = part.interval_steps * config.dt_ms

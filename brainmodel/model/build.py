@@ -89,7 +89,8 @@ def build_model(config, inputs, spec, progress=print, plan_stimulus=None) -> Mod
 
     start = time.perf_counter()
     edges = connectivity.local_edges(cells, spec, config.density, config.indegree_fraction,
-                                     seeds["connectivity"], progress, voxels.resolution_um)
+                                     seeds["connectivity"], progress, voxels.resolution_um,
+                                     config.dt_ms)
     timings["connectivity_s"] = time.perf_counter() - start
     n_syn = sum(len(e) for e in edges)
     progress(f"connectivity: {n_syn} synapses ({n_syn / max(len(cells), 1):.0f} per cell) in "

@@ -18,10 +18,12 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from ..errors import BrainmodelError
-from .edges import EdgeTable, delays_ms, merge_by_receptor
+from .edges import (EdgeTable, coordinate_columns, delays_ms, distances, edge_table,
+                    merge_by_receptor)
 
 CUTOFF_SIGMAS = 3.0
-_CHUNK_CANDIDATES = 4_000_000
+_CHUNK_CANDIDATES = 4_000_000      # random numbers are drawn per chunk of block pairs
+_SLICE = 1 << 18                   # arrays of work within a chunk (no effect on the numbers)
 
 
 def scaled_probability(p_max: float, density_fraction: float, indegree_fraction: float) -> float:
@@ -70,15 +72,16 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     gap = np.linalg.norm(post_centre[block_post] - pre_centre[block_pre], axis=1) - 2 * spread
     bound = p * np.exp(-np.maximum(gap, 0.0) ** 2 / (2.0 * sigma_um ** 2))
     out_pre, out_post = [], []
+    columns = coordinate_columns(surface_um)
     for pre, post, u in block_pairs(pre_ids, pre_start, pre_count, post_ids, post_start,
                                     post_count, block_pre, block_post, bound, rng):
-        dist = np.linalg.norm(surface_um[pre] - surface_um[post], axis=1)
+        dist = distances(columns, pre, post)
         keep = ((u < p * np.exp(-dist ** 2 / (2.0 * sigma_um ** 2)))
                 & (dist <= cutoff) & (pre != post))
-        out_pre.append(pre[keep])
-        out_post.append(post[keep])
+        out_pre.append(pre[keep].astype(np.int32))
+        out_post.append(post[keep].astype(np.int32))
     if not out_pre:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.empty(0, np.int32), np.empty(0, np.int32)
     return np.concatenate(out_pre), np.concatenate(out_post)
 
 
@@ -101,11 +104,15 @@ def block_pairs(pre_ids, pre_start, pre_count, post_ids, post_start, post_count,
     post cells of ``block_post[b]``; every pair stands for a uniform u, and the pairs with
     u < bound[b] are returned with their u (``_block_candidates``)."""
     size = pre_count[block_pre] * post_count[block_post]
-    for chunk in _candidate_chunks(size * bound):
+    for chunk in _slices(size * bound, _CHUNK_CANDIDATES):
         block, q, u = _block_candidates(size[chunk], bound[chunk], rng)
-        n_post = post_count[block_post[chunk]][block]
-        yield (pre_ids[pre_start[block_pre[chunk]][block] + q // n_post],
-               post_ids[post_start[block_post[chunk]][block] + q % n_post], u)
+        chunk_pre, chunk_post = block_pre[chunk], block_post[chunk]
+        for part in range(0, len(q), _SLICE):       # small arrays stay in cache (no RNG here)
+            b, qq = block[part:part + _SLICE], q[part:part + _SLICE]
+            n_post = post_count[chunk_post[b]]
+            row, column = np.divmod(qq, n_post)
+            yield (pre_ids[pre_start[chunk_pre[b]] + row],
+                   post_ids[post_start[chunk_post[b]] + column], u[part:part + _SLICE])
 
 
 def bernoulli_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, p: float,
@@ -138,12 +145,13 @@ def fixed_indegree(candidates: list, post: np.ndarray, k: int,
     return np.concatenate(pre_parts), np.concatenate(post_parts)
 
 
-def _candidate_chunks(expected: np.ndarray):
-    """Slices of consecutive blocks expecting about _CHUNK_CANDIDATES candidates each."""
-    ends = np.cumsum(expected)
+def _slices(counts: np.ndarray, per_slice: int):
+    """Slices of consecutive entries whose counts add up to about per_slice (at least one
+    entry each)."""
+    ends = np.cumsum(counts)
     first = 0
-    while first < len(expected):
-        last = int(np.searchsorted(ends, (ends[first - 1] if first else 0.0) + _CHUNK_CANDIDATES,
+    while first < len(counts):
+        last = int(np.searchsorted(ends, (ends[first - 1] if first else 0) + per_slice,
                                    side="right"))
         last = max(last, first + 1)
         yield slice(first, last)
@@ -165,18 +173,24 @@ def _block_candidates(size: np.ndarray, bound: np.ndarray, rng: np.random.Genera
     start = np.zeros(len(size), np.int64)           # first pair index not yet covered
     todo = np.flatnonzero((bound > 0) & (size > 0))
     while len(todo):
-        draws = n_draw[todo]
-        block = np.repeat(todo, draws)
-        position = np.cumsum(rng.geometric(bound[block]))
-        ends = np.cumsum(draws)
-        position -= np.repeat(np.concatenate(([0], position[ends[:-1] - 1])), draws)
-        position += np.repeat(start[todo], draws) - 1
-        inside = position < size[block]
-        found_block.append(block[inside])
-        found_q.append(position[inside])
-        last = position[ends - 1]
-        start[todo] = last + 1
-        todo = todo[last < size[todo] - 1]
+        remaining = []
+        # the round's blocks in consecutive slices of about _SLICE draws: the same random
+        # numbers in the same order as one call, with arrays that stay in cache
+        for part in _slices(n_draw[todo], _SLICE):
+            blocks = todo[part]
+            draws = n_draw[blocks]
+            block = np.repeat(blocks, draws)
+            position = np.cumsum(rng.geometric(bound[block]))
+            ends = np.cumsum(draws)
+            position -= np.repeat(np.concatenate(([0], position[ends[:-1] - 1])), draws)
+            position += np.repeat(start[blocks], draws) - 1
+            inside = position < size[block]
+            found_block.append(block[inside])
+            found_q.append(position[inside])
+            last = position[ends - 1]
+            start[blocks] = last + 1
+            remaining.append(blocks[last < size[blocks] - 1])
+        todo = np.concatenate(remaining)
     block = np.concatenate(found_block) if found_block else np.empty(0, np.int64)
     q = np.concatenate(found_q) if found_q else np.empty(0, np.int64)
     return block, q, bound[block] * rng.random(len(q))
@@ -215,9 +229,12 @@ def sampling_blocks(cells, resolution_um: float, density_fraction: float) -> np.
 
 
 def local_edges(cells, spec, density_fraction: float, indegree_fraction: float,
-                seed: int, progress=None, resolution_um: float = 100.0) -> list[EdgeTable]:
-    """One EdgeTable per receptor, from every pathway of a region spec."""
+                seed: int, progress=None, resolution_um: float = 100.0,
+                dt_ms: float = 0.1) -> list[EdgeTable]:
+    """One EdgeTable per receptor, from every pathway of a region spec (delays in steps of
+    dt_ms)."""
     blocks = sampling_blocks(cells, resolution_um, density_fraction)
+    positions = coordinate_columns(cells.position_um)
     by_receptor: dict[str, list] = {}
     for n, pathway in enumerate(spec.pathways):
         pre_ids = np.arange(len(cells))[cells.population_slice(*pathway.pre)]
@@ -226,11 +243,12 @@ def local_edges(cells, spec, density_fraction: float, indegree_fraction: float,
         rng = np.random.default_rng([int(seed), n])
         pre, post = gaussian_pairs(pre_ids, post_ids, blocks, cells.surface_um, p,
                                    pathway.sigma_um, rng)
-        weight = np.full(len(pre), compensated_weight(pathway.weight_full, indegree_fraction))
-        delay = delays_ms(pre, post, cells.position_um, spec.synaptic_delay_ms,
+        weight = compensated_weight(pathway.weight_full, indegree_fraction)
+        delay = delays_ms(pre, post, positions, spec.synaptic_delay_ms,
                           spec.velocity_um_per_ms)
         by_receptor.setdefault(pathway.receptor, []).append(
-            EdgeTable(pre, post, weight, delay, pathway.receptor))
+            edge_table(pre, post, weight, delay, pathway.receptor, dt_ms))
+        del pre, post, delay
         if progress and (n + 1) % 25 == 0:
             progress(f"  pathways {n + 1}/{len(spec.pathways)}")
     return merge_by_receptor(by_receptor)

@@ -1,40 +1,138 @@
 """Edge tables: one per receptor, global cell ids, weights and delays; every projection of the
-model (local, long-range, non-cortical, afferent) is one of these."""
+model (local, long-range, non-cortical, afferent) is one of these.
+
+Stored compactly, 12 bytes per synapse: int32 pre and post ids, a uint16 index into the table's
+distinct weights (a pathway's weight is one number, so a table holds a few dozen), and the delay
+in whole time steps (uint16). ``weight`` and ``delay_ms`` give the float64 values on demand.
+Delays are rounded to steps once, here (the simulation delivers spikes at whole steps anyway).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import BrainmodelError
+
+ID_DTYPE = np.int32
+CODE_DTYPE = np.uint16
+STEP_DTYPE = np.uint16
+
 
 @dataclass(frozen=True)
 class EdgeTable:
-    pre: np.ndarray             # global cell ids
+    pre: np.ndarray             # global cell ids (int32)
     post: np.ndarray
-    weight: np.ndarray          # dimensionless conductance increment
-    delay_ms: np.ndarray
+    weight_code: np.ndarray     # uint16 index into weight_values
+    weight_values: np.ndarray   # float64: dimensionless conductance increments
+    delay_steps: np.ndarray     # uint16: delay in time steps of dt_ms
+    dt_ms: float
     receptor: str
 
     def __len__(self) -> int:
         return len(self.pre)
 
+    @property
+    def weight(self) -> np.ndarray:
+        """float64 weight per synapse (a new array)."""
+        return self.weight_values[self.weight_code]
 
-def delays_ms(pre: np.ndarray, post: np.ndarray, position_um: np.ndarray,
+    @property
+    def delay_ms(self) -> np.ndarray:
+        return self.delay_steps * self.dt_ms
+
+    def select(self, keep) -> EdgeTable:
+        """The synapses where ``keep`` (a mask or index array)."""
+        return EdgeTable(self.pre[keep], self.post[keep], self.weight_code[keep],
+                         self.weight_values, self.delay_steps[keep], self.dt_ms, self.receptor)
+
+
+def edge_table(pre, post, weight, delay_ms, receptor: str, dt_ms: float) -> EdgeTable:
+    """An EdgeTable from ids, weights (one number for all, or one per synapse) and delays in ms
+    (rounded to whole steps of dt_ms)."""
+    pre = np.asarray(pre).astype(ID_DTYPE, copy=False)
+    post = np.asarray(post).astype(ID_DTYPE, copy=False)
+    if np.ndim(weight) == 0:
+        values = np.array([float(weight)])
+        code = np.zeros(len(pre), CODE_DTYPE)
+    else:
+        values, code = np.unique(np.asarray(weight, dtype=np.float64), return_inverse=True)
+        if len(values) > np.iinfo(CODE_DTYPE).max + 1:
+            raise BrainmodelError(f"{len(values)} distinct weights in one edge table; at most "
+                                  f"{np.iinfo(CODE_DTYPE).max + 1} are supported")
+        code = code.astype(CODE_DTYPE)
+    return EdgeTable(pre, post, code, values, delay_steps(delay_ms, dt_ms), float(dt_ms),
+                     receptor)
+
+
+def empty_table(receptor: str, dt_ms: float) -> EdgeTable:
+    return edge_table(np.empty(0, ID_DTYPE), np.empty(0, ID_DTYPE), 0.0, np.empty(0),
+                      receptor, dt_ms)
+
+
+def delay_steps(delay_ms, dt_ms: float) -> np.ndarray:
+    steps = np.rint(np.asarray(delay_ms, dtype=np.float64) / dt_ms)
+    if len(steps) and steps.max() > np.iinfo(STEP_DTYPE).max:
+        raise BrainmodelError(f"a delay of {steps.max() * dt_ms:g} ms is longer than "
+                              f"{np.iinfo(STEP_DTYPE).max} steps of {dt_ms} ms")
+    return steps.astype(STEP_DTYPE)
+
+
+def distances(points, pre: np.ndarray, post: np.ndarray, squared: bool = False) -> np.ndarray:
+    """Euclidean distance between ``points[pre]`` and ``points[post]`` (points: an (n, d) array,
+    or a list of its d columns as contiguous arrays, which is faster when called often).
+
+    Column by column: the same numbers as ``np.linalg.norm(points[pre] - points[post],
+    axis=1)``, bit for bit, at a tenth of the time (numpy's row gathers of a 2-D array are slow).
+    ``squared``: the squared distances (no square root)."""
+    columns = coordinate_columns(points) if isinstance(points, np.ndarray) else points
+    total = None
+    for column in columns:
+        d = column.take(pre)
+        d -= column.take(post)
+        d *= d
+        total = d if total is None else np.add(total, d, out=total)
+    return total if squared else np.sqrt(total, out=total)
+
+
+def coordinate_columns(points: np.ndarray) -> list[np.ndarray]:
+    return [np.ascontiguousarray(points[:, k], dtype=np.float64) for k in range(points.shape[1])]
+
+
+def delays_ms(pre: np.ndarray, post: np.ndarray, position_um,
               synaptic_delay_ms: float, velocity_um_per_ms: float) -> np.ndarray:
-    distance = np.linalg.norm(position_um[pre] - position_um[post], axis=1)
-    return synaptic_delay_ms + distance / velocity_um_per_ms
+    distance = distances(position_um, pre, post)
+    distance /= velocity_um_per_ms
+    distance += synaptic_delay_ms
+    return distance
+
+
+def concatenate(tables: list[EdgeTable], receptor: str) -> EdgeTable:
+    """The tables one after another (one receptor), their weight lists joined."""
+    dt = {t.dt_ms for t in tables}
+    if len(dt) > 1:
+        raise BrainmodelError(f"edge tables with different time steps: {sorted(dt)}")
+    offsets = np.cumsum([0] + [len(t.weight_values) for t in tables])
+    if offsets[-1] > np.iinfo(CODE_DTYPE).max + 1:
+        raise BrainmodelError(f"{offsets[-1]} weights in one receptor's tables; at most "
+                              f"{np.iinfo(CODE_DTYPE).max + 1} are supported")
+    code = np.empty(sum(len(t) for t in tables), CODE_DTYPE)
+    position = 0
+    for table, offset in zip(tables, offsets):
+        np.add(table.weight_code, offset, out=code[position:position + len(table)],
+               casting="unsafe")
+        position += len(table)
+    return EdgeTable(np.concatenate([t.pre for t in tables]).astype(ID_DTYPE, copy=False),
+                     np.concatenate([t.post for t in tables]).astype(ID_DTYPE, copy=False),
+                     code, np.concatenate([t.weight_values for t in tables]),
+                     np.concatenate([t.delay_steps for t in tables]),
+                     tables[0].dt_ms, receptor)
 
 
 def merge_by_receptor(parts: dict[str, list[EdgeTable]]) -> list[EdgeTable]:
     """One table per receptor (in the dict's order), each the concatenation of its parts in
-    order; ids as int64."""
-    out = []
-    for receptor, tables in parts.items():
-        out.append(EdgeTable(np.concatenate([t.pre for t in tables]).astype(np.int64),
-                             np.concatenate([t.post for t in tables]).astype(np.int64),
-                             np.concatenate([t.weight for t in tables]),
-                             np.concatenate([t.delay_ms for t in tables]), receptor))
-    return out
+    order."""
+    return [concatenate(tables, receptor) for receptor, tables in parts.items()]
 
 
 def add_edges(tables, extra) -> list[EdgeTable]:

@@ -36,7 +36,7 @@ def add_long_range(config, inputs, spec, cells, edges, area_group, seed, progres
         connectome_mod.target_layer_profile, inputs.koelle, ontology))
     table, factor = cortical.long_range_edges(
         cells, spec, inputs.knox, volumes, config.density, config.indegree_fraction, seed,
-        relative, layer_profile=profile)
+        relative, layer_profile=profile, dt_ms=config.dt_ms)
     progress(f"long-range projections: {len(table)} synapses between "
              f"{len(set(zip(cells.region, cells.hemisphere)))} area-hemispheres in "
              f"{time.perf_counter() - start:.1f} s")

@@ -63,7 +63,7 @@ def add_regions(network, config, inputs, seeds: dict, progress=print):
                              part.cell_class, part.voxel_index, part.position_um)
         extra_edges += nuclei.local_edges(spec, part, first, f, seeds["connectivity"], index + 1,
                                           cortex_spec.synaptic_delay_ms,
-                                          cortex_spec.velocity_um_per_ms)
+                                          cortex_spec.velocity_um_per_ms, config.dt_ms)
         constants.append(nuclei.constants(spec, part, sources))
         area_group.update({s: spec.name for s in set(part.structure)})
         counts = ", ".join(f"{c.name} {int(np.sum(part.cell_class == c.name))}"
@@ -73,14 +73,16 @@ def add_regions(network, config, inputs, seeds: dict, progress=print):
                       dtype=object)
     volumes = connectome_mod.region_volumes(annotation, ontology, knox.sources)
     extra_edges += loop.loop_edges(cells, system, density, knox, volumes,
-                                   seeds["projections"] + 1, cortex_spec.synaptic_delay_ms)
+                                   seeds["projections"] + 1, cortex_spec.synaptic_delay_ms,
+                                   dt_ms=config.dt_ms)
     factor = np.ones(len(cells))
     if network.background_factor is not None:
         factor[:n_cortex] = network.background_factor
     if "thalamus" in density:
         tc, tc_factor = loop.thalamocortical_edges(cells, system, cortex_spec, knox, volumes,
                                                    density["thalamus"], seeds["projections"] + 2,
-                                                   cortex_spec.synaptic_delay_ms)
+                                                   cortex_spec.synaptic_delay_ms,
+                                                   dt_ms=config.dt_ms)
         extra_edges.append(tc)
         factor[:n_cortex] *= tc_factor
     edges = add_edges(network.edges, extra_edges)

@@ -29,7 +29,7 @@ from scipy.spatial import cKDTree
 from ..errors import BrainmodelError
 from ..inputs.cerebellar_atlas import LAYER_CODES
 from .connectivity import fixed_indegree
-from .edges import EdgeTable, delays_ms
+from .edges import EdgeTable, delays_ms, edge_table
 
 ML_AXIS = np.array([0.0, 0.0, 1.0])
 
@@ -148,7 +148,7 @@ def parallel_fibre_window(granule_position: np.ndarray, purkinje_position: np.nd
 
 def local_edges(spec, cells: NucleusCells, first_id: int, density_fraction: float, seed: int,
                 region_index: int, synaptic_delay_ms: float,
-                velocity_um_per_ms: float) -> list[EdgeTable]:
+                velocity_um_per_ms: float, dt_ms: float = 0.1) -> list[EdgeTable]:
     """One EdgeTable per local pathway of the region (global ids from ``first_id``)."""
     out = []
     for n, pathway in enumerate(spec.pathways):
@@ -174,10 +174,10 @@ def local_edges(spec, cells: NucleusCells, first_id: int, density_fraction: floa
         keep = pre_ids != post_ids
         pre_ids, post_ids = pre_ids[keep], post_ids[keep]
         receptor = spec.cell_class(pathway.pre).receptor
-        out.append(EdgeTable(pre_ids + first_id, post_ids + first_id,
-                             np.full(len(pre_ids), pathway.weight_full / scale),
-                             delays_ms(pre_ids, post_ids, cells.position_um, synaptic_delay_ms,
-                                       velocity_um_per_ms), receptor))
+        out.append(edge_table(pre_ids + first_id, post_ids + first_id,
+                              pathway.weight_full / scale,
+                              delays_ms(pre_ids, post_ids, cells.position_um, synaptic_delay_ms,
+                                        velocity_um_per_ms), receptor, dt_ms))
     return out
 
 

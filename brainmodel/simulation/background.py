@@ -32,11 +32,24 @@ group.
 import numpy as np
 
 EVENT_MODE_BELOW = 0.1     # events per step: below, draw event by event; above, invert per step
+# One splitmix64 stream per cell (also used by brainmodel.simulation.delivery's background)
+STREAM_CPP = """
+inline uint64_t _poisson_events_mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+inline double _poisson_events_uniform(uint64_t& state) {        // [0, 1)
+    state += 0x9E3779B97F4A7C15ULL;
+    return (double)(_poisson_events_mix(state) >> 11) / 9007199254740992.0;
+}
+"""
 _CPP = """
 #include <vector>
 #include <cmath>
 #include <cstdint>
 namespace {
+""" + STREAM_CPP + """
 struct _PoissonEventsCell {
     double rate_dt = -1.0;      // the rate the cached values belong to
     double next = 0.0;          // event mode: next event, in time steps
@@ -48,15 +61,6 @@ struct _PoissonEventsCell {
 std::vector<_PoissonEventsCell> _poisson_events_cells;
 std::vector<double> _poisson_events_table_rates;
 std::vector<std::vector<double>> _poisson_events_tables;
-inline uint64_t _poisson_events_mix(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-inline double _poisson_events_uniform(uint64_t& state) {        // [0, 1)
-    state += 0x9E3779B97F4A7C15ULL;
-    return (double)(_poisson_events_mix(state) >> 11) / 9007199254740992.0;
-}
 // P(count <= k) for k = 0, 1, ... until it reaches 1 in double precision, then a sentinel
 const double* _poisson_events_table(double rate) {
     for (size_t n = 0; n < _poisson_events_table_rates.size(); n++)

@@ -200,8 +200,9 @@ def replicated_model(model, n_copies: int):
                        np.concatenate([value] * n_copies)) for name, value in fields.items()}
     edges = tuple(EdgeTable(np.concatenate([t.pre + k * n for k in range(n_copies)]),
                             np.concatenate([t.post + k * n for k in range(n_copies)]),
-                            np.tile(t.weight, n_copies), np.tile(t.delay_ms, n_copies),
-                            t.receptor) for t in model.edges)
+                            np.tile(t.weight_code, n_copies), t.weight_values,
+                            np.tile(t.delay_steps, n_copies), t.dt_ms, t.receptor)
+                  for t in model.edges)
     factor = None if model.background_factor is None else np.tile(model.background_factor,
                                                                   n_copies)
     return dataclasses.replace(model, cells=CellTable(**repeated), edges=edges,

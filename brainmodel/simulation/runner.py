@@ -15,6 +15,7 @@ import brian2 as b2
 import numpy as np
 
 from . import devices
+from .memory import TreeMemory
 from .mpi import launch
 from .network import create_network
 
@@ -44,7 +45,15 @@ def build_folder(kept: Path | None, prefix: str):
 def simulate_model(model, config, kept_build_dir: Path | None, start: float,
                    progress) -> SimulationRun:
     """Every run of ``model.runs`` on the configured device (one compilation). The build folder
-    is temporary unless ``kept_build_dir`` is given."""
+    is temporary unless ``kept_build_dir`` is given. The timings include the process tree's
+    peak memory (``brainmodel.simulation.memory``)."""
+    with TreeMemory() as memory:
+        sim = _simulate(model, config, kept_build_dir, start, progress)
+    sim.device.timings["peak_memory_tree_mb"] = memory.peak_mb
+    return sim
+
+
+def _simulate(model, config, kept_build_dir, start, progress) -> SimulationRun:
     masks = [mask for _, mask in model.runs]
     with build_folder(kept_build_dir, "brainmodel-build-") as build_dir:
         if config.ranks:
@@ -55,7 +64,8 @@ def simulate_model(model, config, kept_build_dir: Path | None, start: float,
         run = devices.use_device(config.device, build_dir, config.threads,
                                  config.compute_capability)
         try:
-            net, objects = create_network(model, config)
+            net, objects = create_network(
+                model, config, compact_dir=build_dir if config.compact_delivery else None)
             construction_s = time.perf_counter() - start
             progress(f"Brian2 network created in {construction_s:.1f} s; simulating "
                      f"{config.duration_ms:g} ms on {config.device}")

@@ -1,0 +1,337 @@
+"""Compact spike delivery for cpp_standalone: the synapses of a single-process run live in one
+C++ structure instead of Brian2 ``Synapses`` objects, and the Poisson background costs per event.
+
+Why: Brian2's ``Synapses`` keep, per synapse, pre and post ids, weight and delay as 8-byte values,
+``N_incoming``/``N_outgoing``, the spike queue's own copies and the static arrays the synapses
+were created from (about 60 bytes in the binary, plus Python's copies); every spike pushes each
+of its synapses into the queue one by one (a division and a delay load per synapse), and the
+background draws per cell and time step.
+
+The structure (built in the binary from ``edges.bin``, which Python writes straight from the
+edge tables, 12 bytes per synapse): per source cell, its synapses sorted by delay and grouped by
+it; per synapse an int32 target and a uint16 index into the weights (each weight belongs to one
+receptor), 6 bytes. A spike pushes one group per distinct delay into a ring of time slots; a
+slot's groups are delivered into one accumulator per receptor, which is added to the
+conductance at the start of the next step (``brainmodel.simulation.network``'s exact-sum
+scheme: weights on the 2**-32 grid, so the sums do not depend on the order of arrival).
+
+The background (event mode, below ``background.EVENT_MODE_BELOW`` events per step) draws the
+same numbers as ``brainmodel.simulation.background`` (one splitmix64 stream per cell, an
+exponential interval per event), but keeps each cell in a calendar of time steps, so that a step
+costs its events, not its cells. Its events of a step are added to g_ampa before that step's
+synaptic input, as in the Brian2 objects.
+
+Both run inside one Brian2 function, ``brainmodel_tick``, called once per step from the group's
+scalar code at ``when="start"``: push the previous step's spikes (read from the group's
+spikespace), add the previous step's background events, deliver the previous step's slot, add
+the accumulators. So every spike reaches its targets at the same step, with the same sums, as
+through ``Synapses``: the spikes are identical (``tests/test_delivery.py``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..model.parameters import exact_sum_weights
+from .background import STREAM_CPP
+
+EDGES_FILE = "edges.bin"
+MAGIC = 0x3153454744454D42          # "BMEDGES1", little endian
+_CHUNK = 1 << 22
+
+
+def write_edges(path: Path, tables, receptor_order: list[str], n_cells: int) -> int:
+    """Write the edge tables as ``edges.bin`` (see the C++ reader below); returns the number of
+    synapses. Header: magic, cells, tables, weights (int64); weights (float64, on the exact-sum
+    grid) and their receptor index (int32); per table: synapses and its first weight (int64),
+    then pre, post (int32), delay steps and weight index (uint16)."""
+    values = [exact_sum_weights(t.weight_values) for t in tables]
+    receptor = [np.full(len(v), receptor_order.index(t.receptor), np.int32)
+                for v, t in zip(values, tables)]
+    offsets = np.cumsum([0] + [len(v) for v in values])
+    n_synapses = 0
+    with open(path, "wb") as out:
+        np.array([MAGIC, n_cells, len(tables), offsets[-1]], np.int64).tofile(out)
+        np.concatenate(values or [np.empty(0)]).astype(np.float64).tofile(out)
+        np.concatenate(receptor or [np.empty(0, np.int32)]).tofile(out)
+        for table, offset in zip(tables, offsets):
+            np.array([len(table), offset], np.int64).tofile(out)
+            for column, dtype in ((table.pre, np.int32), (table.post, np.int32),
+                                  (table.delay_steps, np.uint16), (table.weight_code, np.uint16)):
+                for start in range(0, len(column), _CHUNK):   # no full-size converted copy
+                    np.ascontiguousarray(column[start:start + _CHUNK], dtype=dtype).tofile(out)
+            n_synapses += len(table)
+    return n_synapses
+
+
+def load_code(background_rate_dt: float, background_seed: int) -> str:
+    """C++ for main(), before the network runs (outside the loop's timer): build the structure
+    from edges.bin and start the background streams."""
+    return (f"void brainmodel_load_edges(double, int64_t);\n"
+            f"brainmodel_load_edges({float(background_rate_dt)!r}, {int(background_seed)}LL);")
+
+
+def tick_function(group_name: str, receptor_variables: list[str], n_cells: int,
+                  event_background: bool):
+    """The Brian2 Function ``brainmodel_tick(step, background_rate_dt, background_seed)``; its
+    support code also defines ``brainmodel_load_edges`` (``load_code``)."""
+    import brian2 as b2
+    from brian2.codegen.generators.cpp_generator import CPPCodeGenerator
+
+    arrays = ", ".join(f"brian::_array_{group_name}_{v}" for v in receptor_variables)
+    code = _CPP % {
+        "background": STREAM_CPP,
+        "event_background": int(event_background),
+        "n_receptors": len(receptor_variables), "n_cells": int(n_cells),
+        "conductances": arrays,
+        "spikespace": f"brian::_array_{group_name}__spikespace",
+        "cell_id": f"brian::_array_{group_name}_cell_id",
+        "w_background": f"brian::_array_{group_name}_w_background",
+        "g_background": f"brian::_array_{group_name}_g_ampa",
+        "edges_file": EDGES_FILE, "magic": MAGIC}
+
+    def _no_python(*args):
+        raise NotImplementedError("brainmodel_tick runs in cpp_standalone only")
+    function = b2.Function(_no_python, arg_units=[1, 1, 1], return_unit=1,
+                           arg_types=["integer", "float", "integer"], return_type="integer",
+                           stateless=False, auto_vectorise=False)
+    function.implementations.add_implementation(
+        CPPCodeGenerator, code=code, name="brainmodel_tick",
+        compiler_kwds={"headers": ["<vector>", "<cstdio>", "<cstdlib>", "<algorithm>",
+                                   "<cstdint>", "<cmath>"]})
+    return function
+
+
+_CPP = """
+%(background)s
+namespace {
+struct _BrainmodelDelivery {
+    bool loaded = false;
+    int64_t n_cells = 0, max_delay = 0;
+    std::vector<int64_t> first_group;       // per source: its groups (n_cells + 1)
+    std::vector<int64_t> group_start;       // per group: its synapses (n_groups + 1)
+    std::vector<uint16_t> group_delay;
+    std::vector<int32_t> target;            // per synapse
+    std::vector<uint16_t> code;
+    std::vector<double> weight;             // per weight index
+    std::vector<int64_t> weight_offset;     // receptor * n_cells
+    std::vector<int32_t> weight_receptor;
+    std::vector<double> incoming;           // receptors x cells
+    std::vector<std::vector<int32_t>> touched;   // per receptor: cells with input this step
+    std::vector<std::vector<int64_t>> slots;
+    // calendar background
+    std::vector<double> next;
+    std::vector<uint64_t> state;
+    std::vector<std::vector<int32_t>> calendar;
+};
+_BrainmodelDelivery _bm;
+
+void _bm_fail(const char* what) {
+    fprintf(stderr, "brainmodel delivery: %%s\\n", what);
+    exit(1);
+}
+
+template <typename T> void _bm_read(FILE* f, T* data, size_t n) {
+    if (n && fread(data, sizeof(T), n, f) != n) _bm_fail("edges.bin is truncated");
+}
+
+void _bm_load() {
+    FILE* f = fopen("%(edges_file)s", "rb");
+    if (!f) _bm_fail("cannot open %(edges_file)s in the project folder");
+    int64_t header[4];
+    _bm_read(f, header, 4);
+    if (header[0] != %(magic)dLL || header[1] != %(n_cells)dLL) _bm_fail("edges.bin does not belong to this network");
+    const int64_t n = header[1], n_tables = header[2], n_weights = header[3];
+    if (n_weights > 65536) _bm_fail("more than 65536 weights");
+    _bm.n_cells = n;
+    _bm.weight.resize(n_weights);
+    _bm_read(f, _bm.weight.data(), n_weights);
+    std::vector<int32_t> receptor(n_weights);
+    _bm_read(f, receptor.data(), n_weights);
+    _bm.weight_offset.resize(n_weights);
+    for (int64_t w = 0; w < n_weights; w++) _bm.weight_offset[w] = (int64_t)receptor[w] * n;
+    _bm.weight_receptor = receptor;
+    _bm.touched.resize(%(n_receptors)d);
+    // pass 1: synapses per source
+    const long data_start = ftell(f);
+    std::vector<int64_t> count(n + 1, 0);
+    const size_t chunk = 1 << 22;
+    std::vector<int32_t> pre(chunk), post(chunk);
+    std::vector<uint16_t> steps(chunk), codes(chunk);
+    int64_t total = 0;
+    for (int64_t t = 0; t < n_tables; t++) {
+        int64_t info[2];
+        _bm_read(f, info, 2);
+        for (int64_t done = 0; done < info[0]; done += chunk) {
+            const size_t m = (size_t)std::min<int64_t>(chunk, info[0] - done);
+            _bm_read(f, pre.data(), m);
+            for (size_t k = 0; k < m; k++) {
+                if (pre[k] < 0 || pre[k] >= n) _bm_fail("a source id is out of range");
+                count[pre[k] + 1]++;
+            }
+        }
+        fseek(f, (long)(info[0] * (4 + 2 + 2)), SEEK_CUR);
+        total += info[0];
+    }
+    for (int64_t c = 0; c < n; c++) count[c + 1] += count[c];
+    // pass 2: place every synapse at its source
+    std::vector<uint16_t> delay(total);
+    _bm.target.resize(total);
+    _bm.code.resize(total);
+    std::vector<int64_t> position(count.begin(), count.end() - 1);
+    fseek(f, data_start, SEEK_SET);
+    for (int64_t t = 0; t < n_tables; t++) {
+        int64_t info[2];
+        _bm_read(f, info, 2);
+        const long table_start = ftell(f);
+        for (int64_t done = 0; done < info[0]; done += chunk) {
+            const size_t m = (size_t)std::min<int64_t>(chunk, info[0] - done);
+            fseek(f, table_start + (long)(done * 4), SEEK_SET);
+            _bm_read(f, pre.data(), m);
+            fseek(f, table_start + (long)(info[0] * 4 + done * 4), SEEK_SET);
+            _bm_read(f, post.data(), m);
+            fseek(f, table_start + (long)(info[0] * 8 + done * 2), SEEK_SET);
+            _bm_read(f, steps.data(), m);
+            fseek(f, table_start + (long)(info[0] * 10 + done * 2), SEEK_SET);
+            _bm_read(f, codes.data(), m);
+            for (size_t k = 0; k < m; k++) {
+                if (post[k] < 0 || post[k] >= n) _bm_fail("a target id is out of range");
+                const int64_t p = position[pre[k]]++;
+                _bm.target[p] = post[k];
+                delay[p] = steps[k];
+                _bm.code[p] = (uint16_t)(codes[k] + info[1]);
+                _bm.max_delay = std::max<int64_t>(_bm.max_delay, steps[k]);
+            }
+        }
+        fseek(f, table_start + (long)(info[0] * 12), SEEK_SET);
+    }
+    fclose(f);
+    // per source: sort by (delay, target), then one group per delay
+    std::vector<uint64_t> key;
+    _bm.first_group.assign(n + 1, 0);
+    for (int64_t c = 0; c < n; c++) {
+        const int64_t a = count[c], b = count[c + 1];
+        key.resize(b - a);
+        for (int64_t k = a; k < b; k++)
+            key[k - a] = ((uint64_t)delay[k] << 48) | ((uint64_t)(uint32_t)_bm.target[k] << 16) | _bm.code[k];
+        std::sort(key.begin(), key.end());
+        for (int64_t k = a; k < b; k++) {
+            const uint64_t x = key[k - a];
+            delay[k] = (uint16_t)(x >> 48);
+            _bm.target[k] = (int32_t)((x >> 16) & 0xFFFFFFFFULL);
+            _bm.code[k] = (uint16_t)(x & 0xFFFF);
+            if (k == a || delay[k] != delay[k - 1]) {
+                _bm.group_start.push_back(k);
+                _bm.group_delay.push_back(delay[k]);
+            }
+        }
+        _bm.first_group[c + 1] = (int64_t)_bm.group_start.size();
+    }
+    _bm.group_start.push_back(total);
+    _bm.group_start.shrink_to_fit();
+    _bm.group_delay.shrink_to_fit();
+    std::vector<uint16_t>().swap(delay);
+    _bm.incoming.assign((size_t)%(n_receptors)d * n, 0.0);
+    _bm.slots.resize(_bm.max_delay + 1);
+    _bm.loaded = true;
+}
+
+#if %(event_background)d
+const int64_t _bm_calendar_size = 4096;
+void _bm_schedule(int32_t cell, double next) {
+    _bm.calendar[(int64_t)std::floor(next) %% _bm_calendar_size].push_back(cell);
+}
+void _bm_background_start(double rate_dt, int64_t seed) {
+    const int64_t n = _bm.n_cells;
+    _bm.next.resize(n);
+    _bm.state.resize(n);
+    _bm.calendar.assign(_bm_calendar_size, std::vector<int32_t>());
+    if (!(rate_dt > 0.0)) return;
+    for (int64_t c = 0; c < n; c++) {
+        // the same stream and first draw as _poisson_events (brainmodel.simulation.background)
+        _bm.state[c] = _poisson_events_mix(_poisson_events_mix((uint64_t)seed) ^ (uint64_t)%(cell_id)s[c]);
+        _bm.next[c] = 0 - std::log1p(-_poisson_events_uniform(_bm.state[c])) / rate_dt;
+        _bm_schedule((int32_t)c, _bm.next[c]);
+    }
+}
+// the events of step `step`: g_ampa += w_background * count for the cells that have any
+void _bm_background_step(int64_t step, double rate_dt) {
+    if (!(rate_dt > 0.0)) return;
+    std::vector<int32_t> due;
+    due.swap(_bm.calendar[step %% _bm_calendar_size]);
+    double* g = %(g_background)s;
+    const double* w = %(w_background)s;
+    for (int32_t cell : due) {
+        double& next = _bm.next[cell];
+        if (next >= step + 1.0) { _bm_schedule(cell, next); continue; }   // a later lap
+        int32_t count = 0;
+        while (next < step + 1.0) {
+            count++;
+            next -= std::log1p(-_poisson_events_uniform(_bm.state[cell])) / rate_dt;
+        }
+        g[cell] += w[cell] * count;
+        _bm_schedule(cell, next);
+    }
+    due.clear();
+    if (_bm.calendar[step %% _bm_calendar_size].empty())
+        _bm.calendar[step %% _bm_calendar_size].swap(due);   // keep the buffer
+}
+#endif
+}
+
+}  // leave Brian2's anonymous support-code namespace: the loader is called from main()
+void brainmodel_load_edges(double background_rate_dt, int64_t background_seed) {
+    _bm_load();
+#if %(event_background)d
+    _bm_background_start(background_rate_dt, background_seed);
+#endif
+}
+namespace {
+
+int32_t brainmodel_tick(int64_t step, double background_rate_dt, int64_t background_seed) {
+    if (!_bm.loaded) _bm_fail("the edges were not loaded before the run");
+    if (step == 0) return 0;
+    const int64_t previous = step - 1, n = _bm.n_cells, n_slots = (int64_t)_bm.slots.size();
+    // 1. the previous step's spikes: one group per delay into its slot
+    const int32_t* spikes = %(spikespace)s;
+    const int32_t n_spikes = spikes[n];
+    for (int32_t k = 0; k < n_spikes; k++) {
+        const int32_t source = spikes[k];
+        for (int64_t g = _bm.first_group[source]; g < _bm.first_group[source + 1]; g++)
+            _bm.slots[(previous + _bm.group_delay[g]) %% n_slots].push_back(g);
+    }
+#if %(event_background)d
+    // 2. the previous step's background events (before its synaptic input, as in Brian2)
+    _bm_background_step(previous, background_rate_dt);
+#endif
+    // 3. the groups due at the previous step, into the accumulators
+    std::vector<int64_t>& due = _bm.slots[previous %% n_slots];
+    double* incoming = _bm.incoming.data();
+    const int32_t* target = _bm.target.data();
+    const uint16_t* code = _bm.code.data();
+    const double* weight = _bm.weight.data();
+    const int64_t* offset = _bm.weight_offset.data();
+    const int32_t* receptor = _bm.weight_receptor.data();
+    for (int64_t g : due)
+        for (int64_t k = _bm.group_start[g]; k < _bm.group_start[g + 1]; k++) {
+            const uint16_t c = code[k];
+            double& x = incoming[offset[c] + target[k]];
+            if (x == 0.0) _bm.touched[receptor[c]].push_back(target[k]);
+            x += weight[c];
+        }
+    due.clear();
+    // 4. the accumulators into the conductances (the cells without input would add 0)
+    double* conductances[] = {%(conductances)s};
+    for (int r = 0; r < %(n_receptors)d; r++) {
+        double* g = conductances[r];
+        double* in = incoming + (int64_t)r * n;
+        for (int32_t c : _bm.touched[r]) {
+            g[c] += in[c];
+            in[c] = 0.0;
+        }
+        _bm.touched[r].clear();
+    }
+    return 0;
+}
+"""
