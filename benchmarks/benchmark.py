@@ -14,18 +14,23 @@ CUBA and COBA at 4,000 and 40,000 neurons, the Potjans-Diesmann microcircuit at 
 peak memory). Own experiments: ``m1-gamma`` and ``motor-loop`` through ``run.py`` (default density,
 and 10x the cell density at the default in-degree, so 10x the synapses).
 
-Columns: construction (Python/NEST network building; for Brian2 also the compiled binary's
-synapse creation and loading before its simulation loop), compile (Brian2 code generation and C++
-compilation; none for NEST), run (wall time of the simulation loop per biological second), peak memory (the larger of the Python
-process and the compiled simulation), bytes per synapse (peak memory / synapses; libraries
-dominate small networks), synaptic events per second (spikes x mean out-degree / run time; the
-same estimate for all three), and the ratios of events per second to NEST and to the minimal
-Brian2 script of the same network in this run.
+Columns: construction (Python/NEST network building; for Brian2 and brainmodel also the
+compiled binary's synapse creation and loading before its simulation loop), compile (Brian2 code
+generation and C++ compilation; none for NEST), run (the simulation loop alone, per biological
+second, for every simulator and row: Brian2's last_run_time, NEST's Simulate), peak memory (the
+whole process tree, sampled from outside every 0.1 s: Python, the compiled binary and every
+other child summed; ``benchmarks/sampling.py``), bytes per synapse (peak / synapses; libraries
+dominate small networks), synaptic events per second (recurrent spikes x mean out-degree / run
+time; the same estimate for all three), background events per second (Poisson inputs, counted
+apart: expected count over run time), and the ratios of events per second to NEST and to the
+minimal Brian2 script of the same network in this run.
+
+The matched networks' brainmodel rows use brainmodel's construction with Brian2 ``Synapses``
+(their LIF models are not brainmodel's cell group); the own experiments' rows use brainmodel's
+compact delivery (``brainmodel.simulation.delivery``).
 """
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +38,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from regions.cortex import default_spec  # noqa: E402
+from sampling import run_sampled  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DURATION_MS = 1000.0
@@ -88,24 +96,22 @@ def worker(kind, network, size, seed):
         n_cells = len(monitor.source)
         synapses = int(sum(len(syn) for syn in synapse_objects))
         devices.release_device()
-    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024.0
     print(json.dumps({"kind": kind, "network": network, "size": size, "cells": int(n_cells),
                       "synapses": int(synapses), "construction_s": construction,
                       "compile_s": compile_s, "run_s": run, "spikes": int(len(senders)),
                       "events": int(len(senders) * synapses / n_cells),
                       "rate_hz": len(senders) / n_cells / (DURATION_MS / 1000.0),
-                      "peak_mb": peak_mb}))
+                      "background_events": networks.background_events(network, size,
+                                                                      DURATION_MS)}))
 
 
 def _matched_row(kind, network, size, seed):
-    out = subprocess.run([sys.executable, __file__, "--worker", kind, "--network", network,
-                          "--size", repr(size), "--seed", str(seed)],
-                         capture_output=True, text=True)
+    out, peak_mb, _ = run_sampled([sys.executable, __file__, "--worker", kind, "--network",
+                                   network, "--size", repr(size), "--seed", str(seed)])
     line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
     if out.returncode or not line:
         return {"kind": kind, "network": network, "size": size, "error": _failure(out)}
-    return json.loads(line[-1])
+    return dict(json.loads(line[-1]), peak_mb=peak_mb)
 
 
 def _failure(out) -> str:
@@ -117,32 +123,38 @@ def _failure(out) -> str:
 
 def _own_row(experiment, label, extra, seed):
     folder = Path(tempfile.mkdtemp(prefix="bench-own-")) / "out"
-    out = subprocess.run([sys.executable, str(ROOT / "run.py"), "--experiment", experiment,
-                          "--seed", str(seed), "--output", str(folder), *extra],
-                         capture_output=True, text=True)
+    out, peak_mb, _ = run_sampled([sys.executable, str(ROOT / "run.py"), "--experiment",
+                                   experiment, "--seed", str(seed), "--output", str(folder),
+                                   *extra])
     if out.returncode:
         return {"kind": "brainmodel", "network": experiment, "size": label,
                 "error": _failure(out)}
     t = json.loads((folder / "timings.json").read_text())
     config = json.loads((folder / "config.json").read_text())
+    spec = default_spec()
+    sources = max(1, int(round(spec.background_sources * config["indegree_fraction"])))
+    # the binary's loading counts as construction, its loop as run (as for the Brian2 rows)
     return {"kind": "brainmodel", "network": experiment, "size": label, "cells": t["n_cells"],
-            "synapses": t["n_synapses"], "construction_s": t["network_construction_s"],
-            "compile_s": t["codegen_compile_s"], "run_s": t["run_s"],
+            "synapses": t["n_synapses"],
+            "construction_s": t["network_construction_s"] + t["run_s"] - t["loop_s"],
+            "compile_s": t["codegen_compile_s"], "run_s": t["loop_s"],
             "spikes": t["n_spikes"], "events": t["synaptic_events"],
             "rate_hz": t["n_spikes"] / t["n_cells"] / (config["duration_ms"] / 1000.0),
-            "peak_mb": max(t["peak_memory_python_mb"], t["peak_memory_simulation_mb"]),
-            "duration_ms": config["duration_ms"]}
+            "background_events": t["n_cells"] * sources * spec.background_rate_hz
+            * config["duration_ms"] / 1000.0,
+            "peak_mb": peak_mb, "duration_ms": config["duration_ms"]}
 
 
 def table(rows):
     """Markdown table with events per second and the ratios within each network and size."""
     head = ("| network | size | simulator | cells | synapses | rate Hz | construction s | "
-            "compile s | run s (per bio s) | peak MB | B/syn | events/s | vs NEST | vs Brian2 |")
-    lines = [head, "|" + "---|" * 14]
+            "compile s | run s (per bio s) | peak MB (tree) | B/syn | events/s | "
+            "background events/s | vs NEST | vs Brian2 |")
+    lines = [head, "|" + "---|" * 15]
     for row in rows:
         if "error" in row:
             lines.append(f"| {row['network']} | {row['size']} | {row['kind']} | failed: "
-                         f"{row['error']} |" + " |" * 10)
+                         f"{row['error']} |" + " |" * 11)
             continue
         same = {r["kind"]: r for r in rows if r["network"] == row["network"]
                 and r["size"] == row["size"] and "error" not in r}
@@ -156,6 +168,7 @@ def table(rows):
             f"{row['construction_s']:.1f} | {row['compile_s']:.1f} | "
             f"{row['run_s'] / bio_s:.2f} | {row['peak_mb']:,.0f} | "
             f"{row['peak_mb'] * 2 ** 20 / max(row['synapses'], 1):.0f} | {eps:.2e} | "
+            f"{row['background_events'] / row['run_s']:.2e} | "
             f"{ratio['nest']} | {ratio['brian2']} |")
     return "\n".join(lines)
 

@@ -25,6 +25,7 @@ def main():
     import brainmodel as bm
     from brainmodel.config import RunConfig
     from brainmodel.model import parameters
+    from brainmodel.model.edges import by_receptor
     from brainmodel.simulation import devices
     from brainmodel.simulation.network import create_network
     from regions.cortex import default_spec
@@ -47,7 +48,7 @@ def main():
                    duration_ms=config.duration_ms,
                    bg_sources=parameters.background_sources(model.spec, config.indegree_fraction))
     outdegree = np.zeros(len(model.cells), dtype=np.int64)
-    for e in model.edges:
+    for e in by_receptor(model.edges):
         payload.update({f"{e.receptor}_pre": e.pre, f"{e.receptor}_post": e.post,
                         f"{e.receptor}_w": e.weight, f"{e.receptor}_delay": e.delay_ms})
         outdegree += np.bincount(e.pre, minlength=len(model.cells))

@@ -128,6 +128,15 @@ def connection_probability(name, n):
     return P_CONNECT * min(1.0, COBA_REFERENCE_SIZE / n) if name == "coba" else P_CONNECT
 
 
+def background_events(name, size, duration_ms):
+    """Expected Poisson background events of a run (none in CUBA and COBA; the microcircuit's
+    K_ext inputs at 8 Hz per cell)."""
+    if name != "microcircuit":
+        return 0.0
+    mc = microcircuit(size)
+    return float(np.sum(mc["n"] * mc["rate_ext"]) * duration_ms / 1000.0)
+
+
 def cell_count(name, size):
     return microcircuit(size)["total"] if name == "microcircuit" else int(size)
 
@@ -176,12 +185,13 @@ def _brian_vogels_abbott(name, n, engine, rng):
     n_e = int(EXCITATORY * n)
     exc = b2.Synapses(group[:n_e], group, on_pre=on_pre[0])
     inh = b2.Synapses(group[n_e:], group, on_pre=on_pre[1])
-    for syn, pre in ((exc, np.arange(n_e)), (inh, np.arange(n - n_e))):
+    for syn, pre in ((exc, np.arange(n_e)), (inh, np.arange(n_e, n))):
         if engine:
             from brainmodel.model import connectivity
+            # global ids, so that the sampler drops the autapses; i is the subgroup's index
             i, j = connectivity.bernoulli_pairs(pre, np.arange(n),
                                                 connection_probability(name, n), rng)
-            syn.connect(i=i.astype(np.int32), j=j.astype(np.int32))
+            syn.connect(i=(i - pre[0]).astype(np.int32), j=j.astype(np.int32))
         else:
             syn.connect(condition="i != j" if syn is exc else f"i + {n_e} != j",
                         p=connection_probability(name, n))

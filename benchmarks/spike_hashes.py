@@ -3,9 +3,11 @@ motor-loop, topography and cosim-forelimb runs, one ensemble member) and compare
 digests with the recorded ones. Prints one line per spike file and exits 1 on any difference.
 
     BRAINMODEL_DATA=../shared/data .venv/bin/python benchmarks/spike_hashes.py [--only NAME ...]
+    ... benchmarks/spike_hashes.py --record "why"     # a change that alters the spikes on purpose
 
-About 10 minutes on 2 cores. The recorded digests predate the stage-package restructuring
-(issue 18); a change that alters the dynamics on purpose records new ones and says so.
+About 10 minutes on 2 cores. A change that alters the dynamics on purpose records new digests
+with ``--record`` (which keeps the commands and writes the reason into the file) and says so in
+its commit.
 """
 import argparse
 import json
@@ -49,8 +51,12 @@ def cli_run(command: str) -> dict:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", nargs="*", default=None, help="names of runs to check")
+    p.add_argument("--record", metavar="REASON", default=None,
+                   help="write the digests found into tests/spike_hashes.json, with this reason")
     args = p.parse_args()
-    recorded = json.loads((ROOT / "tests" / "spike_hashes.json").read_text())["runs"]
+    path = ROOT / "tests" / "spike_hashes.json"
+    stored = json.loads(path.read_text())
+    recorded = stored["runs"]
     failed = 0
     for name, run in recorded.items():
         if args.only and name not in args.only:
@@ -61,6 +67,14 @@ def main() -> int:
             failed += not same
             print(f"{name:16s} {file:24s} {digest['n']:8d} spikes  "
                   f"{'identical' if same else 'DIFFERENT: ' + str(found.get(file))}", flush=True)
+        if args.record:
+            run["files"] = {file: found[file] for file in run["files"]}
+    if args.record:
+        stored["about"] = stored["about"].split(" Recorded again:")[0] + (
+            f" Recorded again: {args.record}")
+        path.write_text(json.dumps(stored, indent=1) + "\n")
+        print(f"recorded in {path}")
+        return 0
     return 1 if failed else 0
 
 

@@ -168,7 +168,7 @@ def topographic_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, voxel_row: np.n
     _, post_start, post_count = connectivity.voxel_groups(voxel_row[post_sorted])
     pre_pos = relative_position[pre_sorted[pre_start]]
     post_pos = relative_position[post_sorted[post_start]]
-    block_pre, block_post = connectivity.neighbour_blocks(pre_pos, post_pos, 3.0 * sigma)
+    block_pre, block_post, _ = connectivity.neighbour_blocks(pre_pos, post_pos, 3.0 * sigma)
     d2 = np.sum((pre_pos[block_pre] - post_pos[block_post]) ** 2, axis=1)
     kernel = np.exp(-d2 / (2.0 * sigma ** 2))
     mean_kernel = np.bincount(block_post, kernel * pre_count[block_pre],
@@ -176,7 +176,7 @@ def topographic_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, voxel_row: np.n
     # Near the edge of a small target area the kernel can ask for more than all the source
     # cells close to it; the probability is then capped at 1 (those cells get fewer inputs).
     bound = np.minimum(p * kernel / mean_kernel[block_post], 1.0)
-    parts = [(pre, post) for pre, post, _ in connectivity.block_pairs(
+    parts = [(pre, post) for pre, post, _, _ in connectivity.block_pairs(
         pre_sorted, pre_start, pre_count, post_sorted, post_start, post_count, block_pre,
         block_post, bound, rng)]
     if not parts:

@@ -110,7 +110,7 @@ def test_tree_memory_adds_the_children_to_python():
     which neither process's own peak shows (measured in a fresh process, so that this test
     process's own history does not count)."""
     script = f"""
-import json, subprocess, sys
+import json, os, subprocess, sys
 import numpy as np
 sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
 from brainmodel.simulation import memory
@@ -118,9 +118,11 @@ held = np.ones(200 * 2**20 // 8)
 child = "import numpy as np, time; a = np.ones(300 * 2**20 // 8); time.sleep(2.5)"
 with memory.TreeMemory(period_s=0.05) as sampler:
     subprocess.run([sys.executable, "-c", child], check=True)
-print(json.dumps({{"tree": sampler.peak_mb, "own": memory.own_peak_mb(), "held": held.sum()}}))
+# this process alone, now (its ru_maxrss would include the pytest process it was forked from)
+own = memory.tree_rss_mb(os.getpid())
+print(json.dumps({{"tree": sampler.peak_mb, "own": own, "held": held.sum()}}))
 """
     out = json.loads(subprocess.run([sys.executable, "-c", script], check=True,
                                     capture_output=True, text=True).stdout)
     assert out["tree"] >= 480, out
-    assert out["own"] < 330 and out["tree"] > out["own"] + 250, out
+    assert 200 <= out["own"] < 400 and out["tree"] > out["own"] + 250, out

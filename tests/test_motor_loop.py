@@ -1,6 +1,8 @@
 """Thalamus, pons and cerebellum: placement, local rules (parallel fibres), the loop's
 projection rules, delays and hemispheres, on the real atlas at reduced density."""
 import numpy as np
+
+from brainmodel.model.edges import by_receptor
 import pytest
 
 import brainmodel as bm
@@ -101,12 +103,12 @@ def test_basal_ganglia_pathways(data_dir):
     model = bm.build(config, spec=default_spec(), progress=lambda m: None)
     _check_rules(model)
     cells, system = model.cells, model.system_of_cells()
-    gaba = next(t for t in model.edges if t.receptor == "gaba")
+    gaba = next(t for t in by_receptor(model.edges) if t.receptor == "gaba")
     d2_gpe = (cells.type[gaba.pre] == "D2") & (cells.type[gaba.post] == "GPe")
     gpe_tc = (cells.type[gaba.pre] == "GPe") & (cells.type[gaba.post] == "TC")
     d1_gpe = (cells.type[gaba.pre] == "D1") & (cells.type[gaba.post] == "GPe")
     assert d2_gpe.any() and gpe_tc.any() and not d1_gpe.any()     # the indirect pathway only
-    ampa = next(t for t in model.edges if t.receptor == "ampa")
+    ampa = next(t for t in by_receptor(model.edges) if t.receptor == "ampa")
     to_striatum = (system[ampa.post] == "striatum") & (system[ampa.pre] == "cortex")
     assert set(cells.layer[ampa.pre[to_striatum]]) == {"L2/3", "L5A", "L5B"}
 
@@ -117,7 +119,7 @@ def test_loop_rules_delays_and_sides(loop_model):
     cells, system = model.cells, model.system_of_cells()
     assert set(system) == {"cortex", "thalamus", "pons", "cerebellum"}
     assert model.n_cortex == int(np.sum(system == "cortex"))
-    ampa = next(t for t in model.edges if t.receptor == "ampa")
+    ampa = next(t for t in by_receptor(model.edges) if t.receptor == "ampa")
     mossy = (cells.type[ampa.post] == "GrC") & (system[ampa.pre] == "pons")
     assert mossy.any()
     # pontine cells (left, with the cortex) reach the contralateral cerebellum, whose nuclei

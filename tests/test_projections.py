@@ -3,6 +3,8 @@ background compensation, hemispheres (synthetic cells and connectome), and the r
 from types import SimpleNamespace
 
 import numpy as np
+
+from brainmodel.model.edges import by_receptor
 import pytest
 
 from projections import cortical
@@ -108,7 +110,7 @@ def test_builder_adds_projections_and_shrinks_background(data_dir, annotation):
     config = RunConfig(regions=("MOp", "MOs"), density=0.03, data_dir=data_dir).validate()
     model = bm.build(config, spec=default_spec(), progress=lambda m: None)
     cells = model.cells
-    ampa = next(t for t in model.edges if t.receptor == "ampa")
+    ampa = next(t for t in by_receptor(model.edges) if t.receptor == "ampa")
     across = cells.region[ampa.pre] != cells.region[ampa.post]
     assert across.sum() > 1000 and np.all(cells.type[ampa.pre[across]] == "E")
     # topography: MOp cells connect to MOs cells at similar relative flatmap positions
@@ -121,7 +123,7 @@ def test_builder_adds_projections_and_shrinks_background(data_dir, annotation):
     mop, mos = np.flatnonzero(cells.region == "MOp"), np.flatnonzero(cells.region == "MOs")
     d_random = np.linalg.norm(rel[rng.choice(mop, 5000)] - rel[rng.choice(mos, 5000)], axis=1)
     assert d_connected.mean() < 0.6 * d_random.mean()
-    gaba = next(t for t in model.edges if t.receptor == "gaba")
+    gaba = next(t for t in by_receptor(model.edges) if t.receptor == "gaba")
     near_border = np.linalg.norm(cells.surface_um[gaba.pre] - cells.surface_um[gaba.post], axis=1)
     assert np.all(near_border <= 900.0 + 1e-6)     # inhibition stays local (3 sigma)
     single = bm.build(RunConfig(density=0.03, data_dir=data_dir).validate(), spec=default_spec(),

@@ -12,18 +12,21 @@ synaptic input of each cell is preserved.
 """
 from __future__ import annotations
 
-import itertools
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from ..errors import BrainmodelError
-from .edges import (EdgeTable, coordinate_columns, delays_ms, distances, edge_table,
-                    merge_by_receptor)
+from .edges import EdgeTable, coordinate_columns, delays_ms, distances, edge_table
 
 CUTOFF_SIGMAS = 3.0
-_CHUNK_CANDIDATES = 4_000_000      # random numbers are drawn per chunk of block pairs
-_SLICE = 1 << 18                   # arrays of work within a chunk (no effect on the numbers)
+_CHUNK_CANDIDATES = 1 << 20        # candidates per chunk of work (arrays that stay in cache)
+# block pairs whose bounds lie within this factor share one candidate process (tuned: 0.8 keeps
+# the extra candidates of a class below 25 %)
+BOUND_CLASS_RATIO = 0.8
+# threads that draw pathways at once (the machines have 2 cores)
+CONSTRUCTION_WORKERS = 2
 
 
 def scaled_probability(p_max: float, density_fraction: float, indegree_fraction: float) -> float:
@@ -46,73 +49,136 @@ def compensated_weight(weight_full: float, indegree_fraction: float) -> float:
 def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: np.ndarray,
                    surface_um: np.ndarray, p: float, sigma_um: float,
                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(pre, post) global ids connected by the tangential Gaussian rule; no autapses.
+    """(pre, post) global ids (int32) connected by the tangential Gaussian rule; no autapses.
 
     Exact Bernoulli sampling, organised by blocks: cells are grouped by ``cells_voxel_row`` (a
     voxel, or a coarser block: ``sampling_blocks``); block pairs within the cutoff plus the
-    largest in-block tangential offset are found with a k-d tree over block centres. Every cell pair of a block stands
-    for one uniform number u and is connected iff u < p(d) and d <= cutoff. Only the pairs with
-    u below the block's upper bound on p(d) are generated (``block_pairs``), so both the
-    random numbers and the distances scale with the candidates, not with all pairs.
+    largest in-block tangential offset are found with a k-d tree over block centres, each with
+    an upper bound b on p(d) for its cell pairs. Every cell pair stands for one uniform number u
+    and is connected iff u < p(d) and d <= cutoff; only the pairs with u below their block's
+    bound are generated (``bound_classes``, ``candidate_positions``), so the random numbers and
+    the distances scale with the candidates, not with all pairs.
     """
     if p < 0 or p > 1:
         raise BrainmodelError(f"connection probability must be in [0, 1], not {p}")
     if p == 0 or len(pre_ids) == 0 or len(post_ids) == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.empty(0, np.int32), np.empty(0, np.int32)
     cutoff = CUTOFF_SIGMAS * sigma_um
     pre_ids = pre_ids[np.argsort(cells_voxel_row[pre_ids], kind="stable")]
     post_ids = post_ids[np.argsort(cells_voxel_row[post_ids], kind="stable")]
-    pre_vox, pre_start, pre_count = voxel_groups(cells_voxel_row[pre_ids])
-    post_vox, post_start, post_count = voxel_groups(cells_voxel_row[post_ids])
+    _, pre_start, pre_count = voxel_groups(cells_voxel_row[pre_ids])
+    _, post_start, post_count = voxel_groups(cells_voxel_row[post_ids])
     pre_centre = _group_centres(surface_um[pre_ids], pre_start, pre_count)
     post_centre = _group_centres(surface_um[post_ids], post_start, post_count)
-    spread = max(_group_spread(surface_um[pre_ids], pre_centre, pre_count),
-                 _group_spread(surface_um[post_ids], post_centre, post_count))
-    block_pre, block_post = neighbour_blocks(pre_centre, post_centre, cutoff + 2 * spread)
-    gap = np.linalg.norm(post_centre[block_post] - pre_centre[block_pre], axis=1) - 2 * spread
-    bound = p * np.exp(-np.maximum(gap, 0.0) ** 2 / (2.0 * sigma_um ** 2))
-    out_pre, out_post = [], []
+    pre_spread = _group_spreads(surface_um[pre_ids], pre_centre, pre_count)
+    post_spread = _group_spreads(surface_um[post_ids], post_centre, post_count)
+    block_pre, block_post, centre_distance = neighbour_blocks(
+        pre_centre, post_centre, cutoff + pre_spread.max() + post_spread.max())
+    # no two cells of a block pair are closer than the centres' distance minus both spreads
+    gap = np.maximum(centre_distance - pre_spread[block_pre] - post_spread[block_post], 0.0)
+    keep = gap <= cutoff
+    block_pre, block_post, gap = block_pre[keep], block_post[keep], gap[keep]
+    bound = p * np.exp(-gap ** 2 / (2.0 * sigma_um ** 2))
     columns = coordinate_columns(surface_um)
-    for pre, post, u in block_pairs(pre_ids, pre_start, pre_count, post_ids, post_start,
-                                    post_count, block_pre, block_post, bound, rng):
-        dist = distances(columns, pre, post)
-        keep = ((u < p * np.exp(-dist ** 2 / (2.0 * sigma_um ** 2)))
-                & (dist <= cutoff) & (pre != post))
-        out_pre.append(pre[keep].astype(np.int32))
-        out_post.append(post[keep].astype(np.int32))
+    out_pre, out_post = [], []
+    pre_ids, post_ids = pre_ids.astype(np.int32), post_ids.astype(np.int32)
+    for pre, post, u, _ in block_pairs(pre_ids, pre_start, pre_count, post_ids, post_start,
+                                       post_count, block_pre, block_post, bound, rng):
+        d2 = distances(columns, pre, post, squared=True)
+        keep = ((u < p * np.exp(d2 * (-0.5 / sigma_um ** 2)))
+                & (d2 <= cutoff ** 2) & (pre != post))
+        out_pre.append(pre[keep])
+        out_post.append(post[keep])
     if not out_pre:
         return np.empty(0, np.int32), np.empty(0, np.int32)
     return np.concatenate(out_pre), np.concatenate(out_post)
 
 
-def neighbour_blocks(pre_points: np.ndarray, post_points: np.ndarray,
-                     radius: float) -> tuple[np.ndarray, np.ndarray]:
-    """(pre group, post group) index pairs closer than radius, pre groups ascending per post."""
-    neighbours = cKDTree(pre_points).query_ball_point(post_points, radius, return_sorted=True)
-    counts = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(neighbours))
-    block_post = np.repeat(np.arange(len(post_points)), counts)
-    block_pre = np.fromiter(itertools.chain.from_iterable(neighbours), dtype=np.int64,
-                            count=int(counts.sum()))
-    return block_pre, block_post
+def neighbour_blocks(pre_points: np.ndarray, post_points: np.ndarray, radius: float):
+    """(pre group, post group, distance) of the group pairs closer than radius, ordered by post
+    group, then pre group."""
+    pairs = cKDTree(pre_points).sparse_distance_matrix(cKDTree(post_points), radius,
+                                                       output_type="ndarray")
+    order = np.lexsort((pairs["i"], pairs["j"]))
+    pairs = pairs[order]
+    return (pairs["i"].astype(np.int64), pairs["j"].astype(np.int64),
+            pairs["v"].astype(np.float64))
 
 
 def block_pairs(pre_ids, pre_start, pre_count, post_ids, post_start, post_count, block_pre,
                 block_post, bound, rng):
-    """Candidate cell pairs of voxel blocks, chunk by chunk: yields (pre, post, u) arrays.
+    """The cell pairs of block pairs whose uniform u falls below the block pair's ``bound``:
+    yields (pre, post, u, block pair) arrays, chunk by chunk; given its block pair b, u is
+    uniform on [0, bound[b]).
 
-    Block b pairs the pre cells ``pre_ids[pre_start[block_pre[b]]:][:pre_count[...]]`` with the
-    post cells of ``block_post[b]``; every pair stands for a uniform u, and the pairs with
-    u < bound[b] are returned with their u (``_block_candidates``)."""
-    size = pre_count[block_pre] * post_count[block_post]
-    for chunk in _slices(size * bound, _CHUNK_CANDIDATES):
-        block, q, u = _block_candidates(size[chunk], bound[chunk], rng)
-        chunk_pre, chunk_post = block_pre[chunk], block_post[chunk]
-        for part in range(0, len(q), _SLICE):       # small arrays stay in cache (no RNG here)
-            b, qq = block[part:part + _SLICE], q[part:part + _SLICE]
-            n_post = post_count[chunk_post[b]]
-            row, column = np.divmod(qq, n_post)
-            yield (pre_ids[pre_start[chunk_pre[b]] + row],
-                   post_ids[post_start[chunk_post[b]] + column], u[part:part + _SLICE])
+    Block pair b pairs the pre cells ``pre_ids[pre_start[block_pre[b]]:][:pre_count[...]]``
+    with the post cells of ``block_post[b]``."""
+    pre_start, post_start = pre_start.astype(np.int32), post_start.astype(np.int32)
+    pre_count, post_count = pre_count.astype(np.int32), post_count.astype(np.int32)
+    size = pre_count[block_pre].astype(np.int64) * post_count[block_post]
+    for blocks, class_bound in bound_classes(bound, size):
+        class_pre, class_post = block_pre[blocks], block_post[blocks]
+        for block, q, u in candidate_positions(size[blocks], class_bound, rng):
+            keep = u < bound[blocks[block]]     # down from the class bound to the block's
+            block, q, u = block[keep], q[keep].astype(np.int32), u[keep]
+            bq = class_post[block]
+            row, column = np.divmod(q, post_count[bq])
+            yield (pre_ids[pre_start[class_pre[block]] + row],
+                   post_ids[post_start[bq] + column], u, blocks[block])
+
+
+def bound_classes(bound: np.ndarray, size: np.ndarray):
+    """Block pairs grouped by their bound: yields (block indices, class bound). A class holds
+    the blocks whose bound lies in (c * r, c] with r = BOUND_CLASS_RATIO, and all its pairs are
+    treated as one Bernoulli(c) candidate process (``candidate_positions``), so that a class
+    draws one sequence of gaps instead of one per block; the candidates' u are uniform on
+    [0, c), and a candidate above its own p(d) is rejected like any other."""
+    live = np.flatnonzero((bound > 0) & (size > 0))
+    if len(live) == 0:
+        return
+    top = bound[live].max()
+    # rounding may only move a block to a higher class bound (- 1e-9), never below its own
+    level = np.floor(np.log(bound[live] / top) / np.log(BOUND_CLASS_RATIO) - 1e-9)
+    level = np.maximum(level, 0).astype(np.int64)
+    order = np.argsort(level, kind="stable")
+    levels, first = np.unique(level[order], return_index=True)
+    for k, start in enumerate(first):
+        end = first[k + 1] if k + 1 < len(first) else len(order)
+        yield live[order[start:end]], min(1.0, top * BOUND_CLASS_RATIO ** levels[k])
+
+
+def candidate_positions(size: np.ndarray, b: float, rng: np.random.Generator):
+    """The pairs of consecutive blocks (``size`` pairs each, one pair index space) whose uniform
+    u falls below b: yields (block, pair index in the block, u) in chunks of about
+    _CHUNK_CANDIDATES, ordered by block.
+
+    Over the pair index, the pairs with u < b form a Bernoulli(b) process, so the gaps between
+    them are Geometric(b), drawn as 1 + floor(E / -log(1 - b)) with E standard exponential;
+    given u < b, u is uniform on [0, b)."""
+    for chunk in _slices(size * b, _CHUNK_CANDIDATES):
+        sizes = size[chunk]
+        ends = np.cumsum(sizes)
+        positions = _bernoulli_positions(int(ends[-1]), b, rng)
+        counts = np.diff(np.searchsorted(positions, ends, side="left"), prepend=0)
+        block = np.repeat(np.arange(len(sizes)), counts)
+        q = positions - (ends - sizes)[block]
+        yield block + chunk.start, q, b * rng.random(len(q))
+
+
+def _bernoulli_positions(n: int, b: float, rng: np.random.Generator) -> np.ndarray:
+    """Sorted indices in [0, n) of a Bernoulli(b) process."""
+    if b >= 1.0:
+        return np.arange(n, dtype=np.int64)
+    scale = -1.0 / np.log1p(-b)
+    parts, start = [], 0
+    while start < n:
+        expected = (n - start) * b
+        draws = int(expected + 4.0 * np.sqrt(expected) + 16)
+        gaps = np.floor(rng.standard_exponential(draws) * scale).astype(np.int64) + 1
+        positions = np.cumsum(gaps) + (start - 1)
+        parts.append(positions[positions < n])
+        start = int(positions[-1]) + 1
+    return np.concatenate(parts)
 
 
 def bernoulli_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, p: float,
@@ -123,11 +189,12 @@ def bernoulli_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, p: float,
         raise BrainmodelError(f"connection probability must be in [0, 1], not {p}")
     size = len(pre_ids) * len(post_ids)
     if p == 0 or size == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    _, q, _ = _block_candidates(np.array([size], np.int64), np.array([float(p)]), rng)
-    pre, post = pre_ids[q // len(post_ids)], post_ids[q % len(post_ids)]
+        return np.empty(0, np.int32), np.empty(0, np.int32)
+    q = _bernoulli_positions(size, float(p), rng)
+    row, column = np.divmod(q, len(post_ids))
+    pre, post = pre_ids[row], post_ids[column]
     keep = pre != post
-    return pre[keep], post[keep]
+    return pre[keep].astype(np.int32), post[keep].astype(np.int32)
 
 
 def fixed_indegree(candidates: list, post: np.ndarray, k: int,
@@ -158,44 +225,6 @@ def _slices(counts: np.ndarray, per_slice: int):
         first = last
 
 
-def _block_candidates(size: np.ndarray, bound: np.ndarray, rng: np.random.Generator):
-    """Pairs of each block whose uniform u falls below the block's bound b, without drawing a
-    number per pair: (block, pair index in the block, u).
-
-    Over the pair index, the pairs with u < b form a Bernoulli(b) process, so the gaps between
-    them are Geometric(b); given u < b, u is uniform on [0, b). Work grows with the candidates,
-    not the pairs, which keeps construction fast when k/f makes p small."""
-    expected = size * bound
-    # enough gaps to pass the block's end almost always (a block of n pairs never needs more
-    # than n); blocks that fall short continue in another round
-    n_draw = np.minimum(np.ceil(expected + 3.0 * np.sqrt(expected) + 1.0), size).astype(np.int64)
-    found_block, found_q = [], []
-    start = np.zeros(len(size), np.int64)           # first pair index not yet covered
-    todo = np.flatnonzero((bound > 0) & (size > 0))
-    while len(todo):
-        remaining = []
-        # the round's blocks in consecutive slices of about _SLICE draws: the same random
-        # numbers in the same order as one call, with arrays that stay in cache
-        for part in _slices(n_draw[todo], _SLICE):
-            blocks = todo[part]
-            draws = n_draw[blocks]
-            block = np.repeat(blocks, draws)
-            position = np.cumsum(rng.geometric(bound[block]))
-            ends = np.cumsum(draws)
-            position -= np.repeat(np.concatenate(([0], position[ends[:-1] - 1])), draws)
-            position += np.repeat(start[blocks], draws) - 1
-            inside = position < size[block]
-            found_block.append(block[inside])
-            found_q.append(position[inside])
-            last = position[ends - 1]
-            start[blocks] = last + 1
-            remaining.append(blocks[last < size[blocks] - 1])
-        todo = np.concatenate(remaining)
-    block = np.concatenate(found_block) if found_block else np.empty(0, np.int64)
-    q = np.concatenate(found_q) if found_q else np.empty(0, np.int64)
-    return block, q, bound[block] * rng.random(len(q))
-
-
 def voxel_groups(voxel_rows: np.ndarray):
     """Runs of equal voxel rows in an id range sorted by voxel: (voxel, start, count)."""
     if np.any(np.diff(voxel_rows) < 0):
@@ -208,9 +237,10 @@ def _group_centres(points: np.ndarray, start: np.ndarray, count: np.ndarray) -> 
     return np.add.reduceat(points, start, axis=0) / count[:, None]
 
 
-def _group_spread(points: np.ndarray, centres: np.ndarray, count: np.ndarray) -> float:
-    """Largest distance of a cell's surface point from its voxel group's centre."""
-    return float(np.max(np.linalg.norm(points - np.repeat(centres, count, axis=0), axis=1)))
+def _group_spreads(points: np.ndarray, centres: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Per group: the largest distance of its cells' surface points from its centre."""
+    distance = np.linalg.norm(points - np.repeat(centres, count, axis=0), axis=1)
+    return np.maximum.reduceat(distance, np.concatenate(([0], np.cumsum(count)[:-1])))
 
 
 # Below this density fraction cells are grouped in blocks of 2 x 2 x 2 voxels for sampling: with
@@ -230,25 +260,28 @@ def sampling_blocks(cells, resolution_um: float, density_fraction: float) -> np.
 
 def local_edges(cells, spec, density_fraction: float, indegree_fraction: float,
                 seed: int, progress=None, resolution_um: float = 100.0,
-                dt_ms: float = 0.1) -> list[EdgeTable]:
-    """One EdgeTable per receptor, from every pathway of a region spec (delays in steps of
-    dt_ms)."""
+                dt_ms: float = 0.1, workers: int = CONSTRUCTION_WORKERS) -> list[EdgeTable]:
+    """One EdgeTable per pathway of a region spec (delays in steps of dt_ms). Pathways are drawn ``workers`` at a time in threads (numpy releases the GIL in its
+    array work); each has its own random stream, so the result does not depend on workers."""
     blocks = sampling_blocks(cells, resolution_um, density_fraction)
     positions = coordinate_columns(cells.position_um)
-    by_receptor: dict[str, list] = {}
-    for n, pathway in enumerate(spec.pathways):
-        pre_ids = np.arange(len(cells))[cells.population_slice(*pathway.pre)]
-        post_ids = np.arange(len(cells))[cells.population_slice(*pathway.post)]
+    ids = np.arange(len(cells))
+
+    def pathway_table(n: int) -> EdgeTable:
+        pathway = spec.pathways[n]
         p = scaled_probability(pathway.p_max, density_fraction, indegree_fraction)
-        rng = np.random.default_rng([int(seed), n])
-        pre, post = gaussian_pairs(pre_ids, post_ids, blocks, cells.surface_um, p,
-                                   pathway.sigma_um, rng)
-        weight = compensated_weight(pathway.weight_full, indegree_fraction)
-        delay = delays_ms(pre, post, positions, spec.synaptic_delay_ms,
-                          spec.velocity_um_per_ms)
-        by_receptor.setdefault(pathway.receptor, []).append(
-            edge_table(pre, post, weight, delay, pathway.receptor, dt_ms))
-        del pre, post, delay
-        if progress and (n + 1) % 25 == 0:
-            progress(f"  pathways {n + 1}/{len(spec.pathways)}")
-    return merge_by_receptor(by_receptor)
+        pre, post = gaussian_pairs(ids[cells.population_slice(*pathway.pre)],
+                                   ids[cells.population_slice(*pathway.post)], blocks,
+                                   cells.surface_um, p, pathway.sigma_um,
+                                   np.random.default_rng([int(seed), n]))
+        delay = delays_ms(pre, post, positions, spec.synaptic_delay_ms, spec.velocity_um_per_ms)
+        return edge_table(pre, post, compensated_weight(pathway.weight_full, indegree_fraction),
+                          delay, pathway.receptor, dt_ms)
+
+    tables = []
+    with ThreadPoolExecutor(max(1, int(workers))) as pool:
+        for n, table in enumerate(pool.map(pathway_table, range(len(spec.pathways)))):
+            tables.append(table)
+            if progress and (n + 1) % 25 == 0:
+                progress(f"  pathways {n + 1}/{len(spec.pathways)}")
+    return tables

@@ -5,6 +5,7 @@ Stored compactly, 12 bytes per synapse: int32 pre and post ids, a uint16 index i
 distinct weights (a pathway's weight is one number, so a table holds a few dozen), and the delay
 in whole time steps (uint16). ``weight`` and ``delay_ms`` give the float64 values on demand.
 Delays are rounded to steps once, here (the simulation delivers spikes at whole steps anyway).
+A model holds any number of tables per receptor (one per pathway); ``by_receptor`` joins them.
 """
 from __future__ import annotations
 
@@ -129,16 +130,13 @@ def concatenate(tables: list[EdgeTable], receptor: str) -> EdgeTable:
                      tables[0].dt_ms, receptor)
 
 
-def merge_by_receptor(parts: dict[str, list[EdgeTable]]) -> list[EdgeTable]:
-    """One table per receptor (in the dict's order), each the concatenation of its parts in
-    order."""
-    return [concatenate(tables, receptor) for receptor, tables in parts.items()]
-
-
-def add_edges(tables, extra) -> list[EdgeTable]:
-    """``tables`` (one per receptor) with the ``extra`` tables appended to the table of their
-    receptor (a new table for a new receptor)."""
-    parts: dict[str, list[EdgeTable]] = {t.receptor: [t] for t in tables}
-    for table in extra:
+def by_receptor(tables) -> list[EdgeTable]:
+    """One table per receptor, in the order of the receptors' first tables, each the
+    concatenation of that receptor's tables in order (what Brian2 ``Synapses`` objects are made
+    from: one per receptor). A model keeps its tables apart (one per pathway or projection),
+    so that building it never holds two copies of its synapses."""
+    parts: dict[str, list[EdgeTable]] = {}
+    for table in tables:
         parts.setdefault(table.receptor, []).append(table)
-    return merge_by_receptor(parts)
+    return [group[0] if len(group) == 1 else concatenate(group, receptor)
+            for receptor, group in parts.items()]

@@ -12,7 +12,6 @@ from projections import cortical
 
 from ..errors import BrainmodelError
 from ..inputs import flatmap
-from .edges import add_edges
 
 
 def add_long_range(config, inputs, spec, cells, edges, area_group, seed, progress):
@@ -40,4 +39,4 @@ def add_long_range(config, inputs, spec, cells, edges, area_group, seed, progres
     progress(f"long-range projections: {len(table)} synapses between "
              f"{len(set(zip(cells.region, cells.hemisphere)))} area-hemispheres in "
              f"{time.perf_counter() - start:.1f} s")
-    return add_edges(edges, [table]), factor
+    return [*edges, table], factor

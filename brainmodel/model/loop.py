@@ -19,7 +19,6 @@ from projections import subcortical as loop
 from ..inputs import cerebellar_atlas
 from . import nuclei
 from .cells import append_cells
-from .edges import add_edges
 from .parameters import background_sources
 
 
@@ -85,7 +84,7 @@ def add_regions(network, config, inputs, seeds: dict, progress=print):
                                                    dt_ms=config.dt_ms)
         extra_edges.append(tc)
         factor[:n_cortex] *= tc_factor
-    edges = add_edges(network.edges, extra_edges)
+    edges = [*network.edges, *extra_edges]
     merged_constants = {k: np.concatenate([c[k] for c in constants]) for k in constants[0]}
     n_extra = sum(len(e) for e in edges) - network.n_synapses
     timings = dict(network.timings, nuclei_s=time.perf_counter() - start)

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import BrainmodelError
 from ..model.cells import CellTable
-from ..model.edges import EdgeTable
+from ..model.edges import EdgeTable, by_receptor
 from ..model.parameters import cell_constants, exact_sum_weights, initial_state
 from . import devices
 from .network import create_network
@@ -72,7 +72,7 @@ def member_values(model, areas: np.ndarray, base_background: np.ndarray, member:
 def excitatory_weights(edges, gain: np.ndarray) -> np.ndarray | None:
     """Weights of the AMPA synapses (``cortex_ampa``) with their target's gain, on the grid of
     ``brainmodel.model.parameters.exact_sum_weights``; None when the model has none."""
-    table = next((t for t in edges if t.receptor == "ampa"), None)
+    table = next((t for t in by_receptor(edges) if t.receptor == "ampa"), None)
     return None if table is None else exact_sum_weights(table.weight * gain[table.post])
 
 
@@ -82,6 +82,9 @@ class Ensemble:
     def __init__(self, model, config, build_dir: Path, progress=print):
         import brian2 as b2
 
+        # one table per receptor, as the Synapses objects hold them (their weights change
+        # through run_args)
+        model = dataclasses.replace(model, edges=tuple(by_receptor(model.edges)))
         self.model, self.config, self.build_dir = model, config, Path(build_dir).resolve()
         self.areas = np.asarray(model.group_of_cells())
         self.run = devices.use_device(config.device, self.build_dir, config.threads,

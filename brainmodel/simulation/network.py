@@ -13,6 +13,7 @@ import brian2 as b2
 import numpy as np
 from regions.cortex import RECEPTOR_VARIABLE
 
+from ..model.edges import by_receptor
 from ..model.parameters import (background_sources, bias_currents, cell_constants,
                                 derive_seeds, exact_sum_weights, initial_state)
 from .background import EVENT_MODE_BELOW, poisson_events_function
@@ -104,7 +105,7 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
                      + [int(t.pre.max()) + 1 for t in proxy.extra_edges if len(t)])
         proxy_sources.append(("mpi_proxy", proxies, _index_of(proxy.gids, n_gids),
                               proxy.interval_steps))
-    tables = [(table, sources + proxy_sources) for table in model.edges]
+    tables = [(table, sources + proxy_sources) for table in by_receptor(model.edges)]
     # afferents from outside the brain (the body rank) reach the rank through proxies only
     tables += [(table, [("body_" + p[0], *p[1:]) for p in proxy_sources])
                for table in (proxy.extra_edges if proxy is not None else ())]
