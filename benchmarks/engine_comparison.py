@@ -5,6 +5,7 @@ default), runs interleaved, best of ``--repeat``.
 
     BRAINMODEL_DATA=../shared/data .venv/bin/python benchmarks/engine_comparison.py
     ... --sizes 0.05:0.05:2200,0.2:0.2:500 --repeat 2
+    ... --variants compact --sizes 1.0:0.25:200 --name largest    # one large model alone
 
 Per run: the whole process tree's peak memory, sampled from outside (``benchmarks/sampling.py``),
 the connectivity stage's synapses per second, and the simulation loop's time from the binary's
@@ -92,15 +93,19 @@ def main() -> int:
     p.add_argument("--sizes", default="0.05:0.05:2200,0.2:0.2:500",
                    help="density:indegree:duration_ms, comma-separated")
     p.add_argument("--repeat", type=int, default=1, help="runs per variant; the best is kept")
+    p.add_argument("--variants", default=",".join(VARIANTS),
+                   help="comma-separated, of " + ", ".join(VARIANTS) + " (default: all)")
+    p.add_argument("--name", default="engine_comparison", help="the table's file name")
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = p.parse_args()
-    base = worktree(args.base)
+    variants = [v for v in VARIANTS if v in args.variants.split(",")]
+    base = worktree(args.base) if "base" in variants else None
     rows = []
     for size in args.sizes.split(","):
         density, indegree, duration = (float(x) for x in size.split(":"))
         best = {}
         for repeat in range(args.repeat):
-            for variant in VARIANTS:                     # interleaved
+            for variant in variants:                     # interleaved
                 print(f"{density}/{indegree} {duration:g} ms {variant} ({repeat + 1})",
                       flush=True)
                 row = one_run(variant, base, density, indegree, duration)
@@ -108,16 +113,17 @@ def main() -> int:
                 if old is None or ("error" not in row and ("error" in old
                                                            or row["loop_s"] < old["loop_s"])):
                     best[variant] = row
-        for variant in VARIANTS:
+        for variant in variants:
             rows.append(dict(best[variant], density=density, indegree=indegree,
                              duration=duration))
-        same = {best[v].get("digest") for v in ("synapses", "compact")}
-        print(f"  compact and synapses deliveries: "
-              f"{'identical spikes' if len(same) == 1 else 'DIFFERENT spikes'}", flush=True)
+        if {"synapses", "compact"} <= set(variants):
+            same = {best[v].get("digest") for v in ("synapses", "compact")}
+            print(f"  compact and synapses deliveries: "
+                  f"{'identical spikes' if len(same) == 1 else 'DIFFERENT spikes'}", flush=True)
     text = table(rows)
     print("\n" + text)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "engine_comparison.md").write_text(
+    (args.out / f"{args.name}.md").write_text(
         f"m1-gamma, seed 1, base {args.base}; benchmarks/engine_comparison.py\n\n{text}\n")
     return 0
 

@@ -32,7 +32,8 @@ group.
 import numpy as np
 
 EVENT_MODE_BELOW = 0.1     # events per step: below, draw event by event; above, invert per step
-# One splitmix64 stream per cell (also used by brainmodel.simulation.delivery's background)
+# One splitmix64 stream per cell, the distribution-function tables and their inversion (also
+# used by brainmodel.simulation.delivery's background, which draws the same numbers)
 STREAM_CPP = """
 inline uint64_t _poisson_events_mix(uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -43,22 +44,6 @@ inline double _poisson_events_uniform(uint64_t& state) {        // [0, 1)
     state += 0x9E3779B97F4A7C15ULL;
     return (double)(_poisson_events_mix(state) >> 11) / 9007199254740992.0;
 }
-"""
-_CPP = """
-#include <vector>
-#include <cmath>
-#include <cstdint>
-namespace {
-""" + STREAM_CPP + """
-struct _PoissonEventsCell {
-    double rate_dt = -1.0;      // the rate the cached values belong to
-    double next = 0.0;          // event mode: next event, in time steps
-    const double* cumulative = nullptr;   // inversion mode: distribution function of one part
-    int parts = 1;              // inversion mode: the rate is split into this many equal parts
-    uint64_t state = 0;         // splitmix64 state
-    bool seeded = false;
-};
-std::vector<_PoissonEventsCell> _poisson_events_cells;
 std::vector<double> _poisson_events_table_rates;
 std::vector<std::vector<double>> _poisson_events_tables;
 // P(count <= k) for k = 0, 1, ... until it reaches 1 in double precision, then a sentinel
@@ -82,6 +67,39 @@ const double* _poisson_events_table(double rate) {
     _poisson_events_tables.push_back(table);
     return _poisson_events_tables.back().data();
 }
+// inversion of the distribution function, one uniform per part; a sum of Poisson counts is a
+// Poisson count
+inline int32_t _poisson_events_invert(const double* table, int parts, uint64_t& state) {
+    int32_t count = 0;
+    for (int part = 0; part < parts; part++) {
+        const double u = _poisson_events_uniform(state);
+        if (u < table[0])                       // no event: the common case at low rates
+            continue;
+        int32_t k = 0;
+        for (int j = 0; j < 16; j++)            // branch-free for the first 16 entries
+            k += (u >= table[j]);
+        if (k == 16)
+            while (u >= table[k]) k++;
+        count += k;
+    }
+    return count;
+}
+"""
+_CPP = """
+#include <vector>
+#include <cmath>
+#include <cstdint>
+namespace {
+""" + STREAM_CPP + """
+struct _PoissonEventsCell {
+    double rate_dt = -1.0;      // the rate the cached values belong to
+    double next = 0.0;          // event mode: next event, in time steps
+    const double* cumulative = nullptr;   // inversion mode: distribution function of one part
+    int parts = 1;              // inversion mode: the rate is split into this many equal parts
+    uint64_t state = 0;         // splitmix64 state
+    bool seeded = false;
+};
+std::vector<_PoissonEventsCell> _poisson_events_cells;
 }
 int32_t _poisson_events(double rate_dt, int64_t step, int64_t stream, int64_t seed,
                         int _vectorisation_idx)
@@ -115,18 +133,7 @@ int32_t _poisson_events(double rate_dt, int64_t step, int64_t stream, int64_t se
         }
         return count;
     }
-    // inversion of the distribution function; a sum of Poisson counts is a Poisson count
-    const double* table = cell.cumulative;
-    for (int part = 0; part < cell.parts; part++) {
-        const double u = _poisson_events_uniform(cell.state);
-        int32_t k = 0;
-        for (int j = 0; j < 16; j++)            // branch-free for the first 16 entries
-            k += (u >= table[j]);
-        if (k == 16)
-            while (u >= table[k]) k++;
-        count += k;
-    }
-    return count;
+    return _poisson_events_invert(cell.cumulative, cell.parts, cell.state);
 }
 """ % {"event_mode_below": EVENT_MODE_BELOW}
 

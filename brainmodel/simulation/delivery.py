@@ -15,11 +15,12 @@ slot's groups are delivered into one accumulator per receptor, which is added to
 conductance at the start of the next step (``brainmodel.simulation.network``'s exact-sum
 scheme: weights on the 2**-32 grid, so the sums do not depend on the order of arrival).
 
-The background (event mode, below ``background.EVENT_MODE_BELOW`` events per step) draws the
-same numbers as ``brainmodel.simulation.background`` (one splitmix64 stream per cell, an
-exponential interval per event), but keeps each cell in a calendar of time steps, so that a step
-costs its events, not its cells. Its events of a step are added to g_ampa before that step's
-synaptic input, as in the Brian2 objects.
+The background draws the same numbers as ``brainmodel.simulation.background`` (one splitmix64
+stream per cell). Below ``background.EVENT_MODE_BELOW`` events per step (an exponential interval
+per event) it keeps each cell in a calendar of time steps, so that a step costs its events, not
+its cells; above, it inverts the Poisson distribution function per cell and step, in one loop
+over the group's arrays. A step's events are added to g_ampa before that step's synaptic input,
+as in the Brian2 objects.
 
 Both run inside one Brian2 function, ``brainmodel_tick``, called once per step from the group's
 scalar code at ``when="start"``: push the previous step's spikes (read from the group's
@@ -124,6 +125,8 @@ struct _BrainmodelDelivery {
     std::vector<double> next;
     std::vector<uint64_t> state;
     std::vector<std::vector<int32_t>> calendar;
+    const double* table = nullptr;          // inversion mode
+    int parts = 1;
 };
 _BrainmodelDelivery _bm;
 
@@ -237,27 +240,39 @@ void _bm_load() {
     _bm.loaded = true;
 }
 
-#if %(event_background)d
 const int64_t _bm_calendar_size = 4096;
 void _bm_schedule(int32_t cell, double next) {
     _bm.calendar[(int64_t)std::floor(next) %% _bm_calendar_size].push_back(cell);
 }
 void _bm_background_start(double rate_dt, int64_t seed) {
     const int64_t n = _bm.n_cells;
-    _bm.next.resize(n);
     _bm.state.resize(n);
-    _bm.calendar.assign(_bm_calendar_size, std::vector<int32_t>());
     if (!(rate_dt > 0.0)) return;
-    for (int64_t c = 0; c < n; c++) {
-        // the same stream and first draw as _poisson_events (brainmodel.simulation.background)
+    for (int64_t c = 0; c < n; c++)      // the streams of _poisson_events (background.py)
         _bm.state[c] = _poisson_events_mix(_poisson_events_mix((uint64_t)seed) ^ (uint64_t)%(cell_id)s[c]);
+    if (!%(event_background)d) {       // inversion: one table for every cell
+        _bm.parts = (int)std::ceil(rate_dt / 50.0);
+        _bm.table = _poisson_events_table(rate_dt / _bm.parts);
+        return;
+    }
+    _bm.next.resize(n);
+    _bm.calendar.assign(_bm_calendar_size, std::vector<int32_t>());
+    for (int64_t c = 0; c < n; c++) {
+        // the same first draw as _poisson_events
         _bm.next[c] = 0 - std::log1p(-_poisson_events_uniform(_bm.state[c])) / rate_dt;
         _bm_schedule((int32_t)c, _bm.next[c]);
     }
 }
-// the events of step `step`: g_ampa += w_background * count for the cells that have any
+// the events of step `step`: g_ampa += w_background * count
 void _bm_background_step(int64_t step, double rate_dt) {
     if (!(rate_dt > 0.0)) return;
+    if (!%(event_background)d) {       // inversion: a count per cell and step
+        double* g = %(g_background)s;
+        const double* w = %(w_background)s;
+        for (int64_t c = 0; c < _bm.n_cells; c++)
+            g[c] += w[c] * _poisson_events_invert(_bm.table, _bm.parts, _bm.state[c]);
+        return;
+    }
     std::vector<int32_t> due;
     due.swap(_bm.calendar[step %% _bm_calendar_size]);
     double* g = %(g_background)s;
@@ -277,15 +292,12 @@ void _bm_background_step(int64_t step, double rate_dt) {
     if (_bm.calendar[step %% _bm_calendar_size].empty())
         _bm.calendar[step %% _bm_calendar_size].swap(due);   // keep the buffer
 }
-#endif
 }
 
 }  // leave Brian2's anonymous support-code namespace: the loader is called from main()
 void brainmodel_load_edges(double background_rate_dt, int64_t background_seed) {
     _bm_load();
-#if %(event_background)d
     _bm_background_start(background_rate_dt, background_seed);
-#endif
 }
 namespace {
 
@@ -301,10 +313,8 @@ int32_t brainmodel_tick(int64_t step, double background_rate_dt, int64_t backgro
         for (int64_t g = _bm.first_group[source]; g < _bm.first_group[source + 1]; g++)
             _bm.slots[(previous + _bm.group_delay[g]) %% n_slots].push_back(g);
     }
-#if %(event_background)d
     // 2. the previous step's background events (before its synaptic input, as in Brian2)
     _bm_background_step(previous, background_rate_dt);
-#endif
     // 3. the groups due at the previous step, into the accumulators
     std::vector<int64_t>& due = _bm.slots[previous %% n_slots];
     double* incoming = _bm.incoming.data();
@@ -313,13 +323,24 @@ int32_t brainmodel_tick(int64_t step, double background_rate_dt, int64_t backgro
     const double* weight = _bm.weight.data();
     const int64_t* offset = _bm.weight_offset.data();
     const int32_t* receptor = _bm.weight_receptor.data();
-    for (int64_t g : due)
+    const int64_t n_synapses = (int64_t)_bm.target.size();
+    const size_t n_due = due.size();
+    for (size_t d = 0; d < n_due; d++) {
+        const int64_t g = due[d];
+        if (d + 4 < n_due) {            // the groups lie apart: fetch a later one's start
+            const int64_t later = _bm.group_start[due[d + 4]];
+            __builtin_prefetch(target + later);
+            __builtin_prefetch(code + later);
+        }
         for (int64_t k = _bm.group_start[g]; k < _bm.group_start[g + 1]; k++) {
+            if (k + 16 < n_synapses)    // the accumulators are scattered: fetch ahead
+                __builtin_prefetch(incoming + offset[code[k + 16]] + target[k + 16], 1);
             const uint16_t c = code[k];
             double& x = incoming[offset[c] + target[k]];
             if (x == 0.0) _bm.touched[receptor[c]].push_back(target[k]);
             x += weight[c];
         }
+    }
     due.clear();
     // 4. the accumulators into the conductances (the cells without input would add 0)
     double* conductances[] = {%(conductances)s};

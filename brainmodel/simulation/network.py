@@ -85,8 +85,6 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
         objects["incoming"] = group.run_regularly(
             "delivery_tick = brainmodel_tick(timestep(t, dt), background_rate_dt, "
             "background_seed)", when="start", name="cortex_delivery")
-        if not event_background:
-            objects["background"] = background_input(group, spec, config)
         objects["spikes"] = b2.SpikeMonitor(group, name="cortex_spikes")
         return b2.Network(group, objects["spikes"]), objects
     if receptors:
