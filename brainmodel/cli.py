@@ -157,7 +157,8 @@ def config_from_args(args):
         args.experiment, stimulus={k: v for k, v in stimulus.items() if v is not None},
         **{k: v for k, v in overrides.items() if v is not None},
         indegree=args.indegree, dt_ms=args.dt, seed=args.seed, device=args.device,
-        threads=args.threads, delivery=args.delivery, compute_capability=args.cuda_cc, compile_only=args.compile_only,
+        threads=args.threads, delivery=args.delivery, compute_capability=args.cuda_cc,
+        compile_only=args.compile_only,
         output=args.output, data_dir=args.data_dir, ranks=args.ranks,
         comm_interval_ms=args.comm_interval)
 

@@ -261,8 +261,9 @@ def sampling_blocks(cells, resolution_um: float, density_fraction: float) -> np.
 def local_edges(cells, spec, density_fraction: float, indegree_fraction: float,
                 seed: int, progress=None, resolution_um: float = 100.0,
                 dt_ms: float = 0.1, workers: int = CONSTRUCTION_WORKERS) -> list[EdgeTable]:
-    """One EdgeTable per pathway of a region spec (delays in steps of dt_ms). Pathways are drawn ``workers`` at a time in threads (numpy releases the GIL in its
-    array work); each has its own random stream, so the result does not depend on workers."""
+    """One EdgeTable per pathway of a region spec (delays in steps of dt_ms). Pathways are
+    drawn ``workers`` at a time in threads (numpy releases the GIL in its array work); each has
+    its own random stream, so the result does not depend on workers."""
     blocks = sampling_blocks(cells, resolution_um, density_fraction)
     positions = coordinate_columns(cells.position_um)
     ids = np.arange(len(cells))

@@ -144,7 +144,8 @@ void _bm_load() {
     if (!f) _bm_fail("cannot open %(edges_file)s in the project folder");
     int64_t header[4];
     _bm_read(f, header, 4);
-    if (header[0] != %(magic)dLL || header[1] != %(n_cells)dLL) _bm_fail("edges.bin does not belong to this network");
+    if (header[0] != %(magic)dLL || header[1] != %(n_cells)dLL)
+        _bm_fail("edges.bin does not belong to this network");
     const int64_t n = header[1], n_tables = header[2], n_weights = header[3];
     if (n_weights > 65536) _bm_fail("more than 65536 weights");
     _bm.n_cells = n;
@@ -217,7 +218,8 @@ void _bm_load() {
         const int64_t a = count[c], b = count[c + 1];
         key.resize(b - a);
         for (int64_t k = a; k < b; k++)
-            key[k - a] = ((uint64_t)delay[k] << 48) | ((uint64_t)(uint32_t)_bm.target[k] << 16) | _bm.code[k];
+            key[k - a] = ((uint64_t)delay[k] << 48)
+                | ((uint64_t)(uint32_t)_bm.target[k] << 16) | _bm.code[k];
         std::sort(key.begin(), key.end());
         for (int64_t k = a; k < b; k++) {
             const uint64_t x = key[k - a];

@@ -51,7 +51,7 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     receptor_names = list(dict.fromkeys(t.receptor for t in model.edges))
     receptors = [RECEPTOR_VARIABLE[r] for r in receptor_names]
     ids = np.arange(len(model.cells)) if cells is None else np.asarray(cells, dtype=np.int64)
-    compact = compact_dir is not None
+    compact = compact_dir is not None and bool(receptors)    # (a network without synapses: Brian2)
     if compact and (cells is not None or proxy is not None or config.device != "cpp_standalone"):
         raise ValueError("compact delivery is for one cpp_standalone process")
     if compact:
@@ -82,7 +82,7 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     group.stim_offset = stim.offset_ms * b2.ms
     objects = {"cortex": group}
     if compact:
-        objects["incoming"] = group.run_regularly(
+        objects["delivery"] = group.run_regularly(
             "delivery_tick = brainmodel_tick(timestep(t, dt), background_rate_dt, "
             "background_seed)", when="start", name="cortex_delivery")
         objects["spikes"] = b2.SpikeMonitor(group, name="cortex_spikes")
