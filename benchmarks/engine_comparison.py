@@ -5,7 +5,7 @@ default), runs interleaved, best of ``--repeat``.
 
     BRAINMODEL_DATA=../shared/data .venv/bin/python benchmarks/engine_comparison.py
     ... --sizes 0.05:0.05:2200,0.2:0.2:500 --repeat 2
-    ... --variants compact --sizes 1.0:0.25:200 --name largest    # one large model alone
+    ... --variants compact --sizes 1.0:0.56:400 --name largest    # one large model alone
 
 Per run: the whole process tree's peak memory, sampled from outside (``benchmarks/sampling.py``),
 the connectivity stage's synapses per second, and the simulation loop's time from the binary's
