@@ -60,7 +60,8 @@ def edge_table(pre, post, weight, delay_ms, receptor: str, dt_ms: float) -> Edge
         values, code = np.unique(np.asarray(weight, dtype=np.float64), return_inverse=True)
         if len(values) > np.iinfo(CODE_DTYPE).max + 1:
             raise BrainmodelError(f"{len(values)} distinct weights in one edge table; at most "
-                                  f"{np.iinfo(CODE_DTYPE).max + 1} are supported")
+                                  f"{np.iinfo(CODE_DTYPE).max + 1} are supported: split the "
+                                  f"projection into several tables or round its weights")
         code = code.astype(CODE_DTYPE)
     return EdgeTable(pre, post, code, values, delay_steps(delay_ms, dt_ms), float(dt_ms),
                      receptor)
@@ -75,7 +76,8 @@ def delay_steps(delay_ms, dt_ms: float) -> np.ndarray:
     steps = np.rint(np.asarray(delay_ms, dtype=np.float64) / dt_ms)
     if len(steps) and steps.max() > np.iinfo(STEP_DTYPE).max:
         raise BrainmodelError(f"a delay of {steps.max() * dt_ms:g} ms is longer than "
-                              f"{np.iinfo(STEP_DTYPE).max} steps of {dt_ms} ms")
+                              f"{np.iinfo(STEP_DTYPE).max} steps of {dt_ms} ms: use a larger "
+                              f"--dt or check the pathway's conduction velocity")
     return steps.astype(STEP_DTYPE)
 
 
@@ -116,7 +118,8 @@ def concatenate(tables: list[EdgeTable], receptor: str) -> EdgeTable:
     offsets = np.cumsum([0] + [len(t.weight_values) for t in tables])
     if offsets[-1] > np.iinfo(CODE_DTYPE).max + 1:
         raise BrainmodelError(f"{offsets[-1]} weights in one receptor's tables; at most "
-                              f"{np.iinfo(CODE_DTYPE).max + 1} are supported")
+                              f"{np.iinfo(CODE_DTYPE).max + 1} are supported: round the "
+                              f"projections' weights")
     code = np.empty(sum(len(t) for t in tables), CODE_DTYPE)
     position = 0
     for table, offset in zip(tables, offsets):
