@@ -68,7 +68,7 @@ def main() -> int:
             print(f"{name:16s} {file:24s} {digest['n']:8d} spikes  "
                   f"{'identical' if same else 'DIFFERENT: ' + str(found.get(file))}", flush=True)
         if args.record:
-            run["files"] = {file: found[file] for file in run["files"]}
+            run["files"] = found            # every spike file the run writes now
     if args.record:
         stored["about"] = stored["about"].split(" Recorded again:")[0] + (
             f" Recorded again: {args.record}")

@@ -54,7 +54,7 @@ class RunConfig:
     experiment: str = "m1-gamma"
     regions: tuple[str, ...] = ("MOp",)
     hemisphere: str = "left"
-    density: float = 0.05                   # fraction of the biological cell density
+    density: float = 0.2                    # fraction of the biological cell density
     indegree: float | None = None           # fraction of the full in-degree; None: = density
     duration_ms: float = 2200.0
     dt_ms: float = 0.1

@@ -148,7 +148,7 @@ def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density
         return empty_table("ampa", dt_ms), background_factor
     pre, post = (np.concatenate(col) for col in zip(*parts))
     weight_full = np.array([spec.weight_full_long_range[t] for t in cells.type[post]])
-    weight = weight_full / indegree_fraction
+    weight = connectivity.compensated_weight(weight_full, indegree_fraction)
     delay = delays_ms(pre, post, cells.position_um, spec.synaptic_delay_ms,
                       LONG_RANGE_VELOCITY_UM_PER_MS)
     return edge_table(pre, post, weight, delay, "ampa", dt_ms), background_factor

@@ -25,6 +25,27 @@ Potjans' L5 rows; L6 stands for L6a + L6b.
 Densities: PV -> FS and SST -> LTS from Kim et al. (2017, Cell 171:456) per area and layer; total
 neuron density 92,000 per mm^3 in every layer below L1 (Schüz & Palm 1989, J Comp Neurol 286:442,
 mouse cortex 9.2e4 neurons/mm^3); E = total - PV - SST - VIP (VIP cells are not modelled).
+
+Regime (issue 20): at rest the cortex is fluctuation driven. Each population's mean input at its
+assumed in vivo rate (ASSUMED_RATE_HZ) is held below the rheobase by a balancing current
+(TARGET_MEAN_INPUT), and cells fire from large, independent background kicks and balanced
+recurrent input (Brunel 2000; van Vreeswijk & Sompolinsky 1996); E cells mix regular spiking,
+bursting and chattering as in Izhikevich's (2003) network (PATTERN_HETEROGENEITY). Down-scaled
+models keep the mean and variance of every input (weights / sqrt(k) plus a constant conductance;
+brainmodel.model.scaling).
+
+Mechanism of the voxel DC's gamma (pyramidal-interneuron gamma, PING; Whittington et al. 2000,
+Int J Psychophysiol 38:315; Tiesinga & Sejnowski 2009, Neuron 63:727): the DC drives the L2/3 E
+cells of one voxel far above their resting rate; they excite the FS cells near them strongly and
+locally (E->FS the strongest local excitatory connection, falling off with a 85-114 um Gaussian,
+Levy & Reyes 2012, J Neurosci 32:5609; PATHWAY_SIGMA_UM), and the FS cells' fast, strong
+perisomatic inhibition of the E and FS cells around them (FS->E IPSPs the largest, Avermann et
+al. 2012) paces both at 30-50 Hz, as optogenetic drive of PV cells or of pyramidal cells does
+in vivo (Cardin et al. 2009, Nature 459:663; Adesnik & Scanziani 2010, Nature 464:1155). At rest
+the FS cells fire sparsely and from independent input, so the loop does not oscillate; the DC
+supplies the coherent drive it needs. In a model of density f the voxel holds f of its cells;
+the mean input the missing ones would give their targets is added while the DC is on
+(brainmodel.model.parameters.stimulus_conductances).
 """
 from __future__ import annotations
 
@@ -53,15 +74,20 @@ TOTAL_NEURON_DENSITY_PER_MM3 = 92_000.0
 EQUATIONS = """
 dv/dt = (0.04/mV*v**2 + 5*v + 140*mV - u + I_syn + I_stim + I_bias)/ms : volt
 du/dt = a*(b*v - u)/ms : volt
-I_syn = g_ampa*(E_ampa - v) + g_gaba*(E_gaba - v) : volt
+I_syn = g_excitatory*(E_ampa - v) + (g_gaba + g_gaba_dc)*(E_gaba - v) : volt
+g_excitatory = g_ampa + g_ampa_dc + g_ampa_stim*stim_on : 1
 dg_ampa/dt = -g_ampa/tau_ampa : 1
 dg_gaba/dt = -g_gaba/tau_gaba : 1
-I_stim = stim_amplitude*stim_mask*int(t >= stim_onset)*int(t < stim_offset) : volt
+stim_on = int(t >= stim_onset)*int(t < stim_offset) : 1
+I_stim = stim_amplitude*stim_mask*stim_on : volt
 a : 1 (constant)
 b : 1 (constant)
 c : volt (constant)
 d : volt (constant)
 I_bias : volt (constant)
+g_ampa_dc : 1 (constant)
+g_gaba_dc : 1 (constant)
+g_ampa_stim : 1 (constant)
 w_background : 1 (constant)
 stim_mask : 1 (constant)
 stim_amplitude : volt (shared, constant)
@@ -111,28 +137,33 @@ INHIBITORY_TARGET_FACTOR = {("FS", "E"): 1.0, ("FS", "FS"): 1.0, ("FS", "LTS"): 
 EXCITATORY_TARGET_FACTOR = {"E": 1.0, "FS": 1.0, "LTS": 0.5}
 
 # Synaptic conductance per spike at FULL density (dimensionless, see module docstring); the
-# builder divides by the in-degree fraction (weight compensation). Tuned (not measured) so that
-# the default scaled model rests at low rates (L2/3 E ~1 Hz) and a voxel DC stimulus drives a
-# 30-50 Hz rhythm: E->FS strong and fast, E->LTS weak (Silberberg & Markram 2007), FS->E the
-# strongest unitary synapse (Levy & Reyes 2012, J Neurosci 32:5609: FS unitary IPSPs stronger
-# than the other classes).
-WEIGHT_FULL = {("E", "E"): 0.00028, ("E", "FS"): 0.0017, ("E", "LTS"): 0.00032,
-               ("FS", "E"): 0.013, ("FS", "FS"): 0.008, ("FS", "LTS"): 0.008,
-               ("LTS", "E"): 0.008, ("LTS", "FS"): 0.006, ("LTS", "LTS"): 0.0}
-# Long-range (cortico-cortical) synapses onto each target type: the local E weights (assumed;
-# used by projections.cortical).
+# builder multiplies by 1 / sqrt(k) at in-degree fraction k and adds the missing mean as a
+# constant conductance (brainmodel.model.scaling). From unitary PSP amplitudes in L2/3 of mouse
+# barrel cortex (Avermann et al. 2012, J Neurophysiol 107:3116, Table 2: E->E 0.37 mV, E->FS
+# 0.82, E->NFS 0.39, FS->E -0.52, FS->FS -0.56, FS->NFS -0.83, NFS->E -0.49, NFS->FS -0.37 mV;
+# NFS stands for LTS here), converted with the PSP of this model: a conductance step of 0.001
+# gives a 0.118 mV EPSP at -65 mV (0.0085 conductance per mV of EPSP) and, at -50 mV, about a
+# 0.042 mV IPSP (0.024 per mV; the holding potential of the IPSPs is assumed). Tuned away from
+# those values: E->FS x 2.2 (1.8 mV, the top of Avermann's range 0.16-1.94 mV; Levy & Reyes
+# 2012, J Neurosci 32:5609, find pyramidal->FS the strongest local excitatory connection), which
+# the voxel DC needs to recruit the FS cells around it, and E->LTS x 0.5 (weak and facilitating;
+# Silberberg & Markram 2007, Neuron 53:735).
+WEIGHT_FULL = {("E", "E"): 0.0031, ("E", "FS"): 0.015, ("E", "LTS"): 0.0015,
+               ("FS", "E"): 0.012, ("FS", "FS"): 0.013, ("FS", "LTS"): 0.02,
+               ("LTS", "E"): 0.012, ("LTS", "FS"): 0.009, ("LTS", "LTS"): 0.0}
 LONG_RANGE_WEIGHT_FULL = {t: w for (pre, t), w in WEIGHT_FULL.items() if pre == "E"}
 DEEP_LAYERS = ("L5A", "L5B", "L6")
 # The reference study attributes the later gamma phase of deep layers to strong descending
 # excitation (Igarashi et al. 2019; DESIGN.md item 1): L2/3 E -> deep E and L5 E -> L6 E weights
-# are multiplied by this factor, and deep E -> deep FS weights by DEEP_E_TO_FS_FACTOR, so deep
-# cells follow the L2/3 rhythm instead of running their own (both tuned).
-DESCENDING_EXCITATION_FACTOR = 4.0
-DEEP_E_TO_FS_FACTOR = 0.5
+# are multiplied by this factor, and deep E -> deep FS weights by DEEP_E_TO_FS_FACTOR (both
+# tuned; 1 leaves the Avermann-based weights as they are).
+DESCENDING_EXCITATION_FACTOR = 1.0
+DEEP_E_TO_FS_FACTOR = 1.0
 
 
 def pathway_weight_factor(pre: tuple[str, str], post: tuple[str, str]) -> float:
-    """Layer-specific factor on WEIGHT_FULL for the pathway (pre layer, type) -> (post layer, type)."""
+    """Layer-specific factor on WEIGHT_FULL for the pathway (pre layer, type) -> (post layer,
+    type)."""
     (pre_layer, pre_type), (post_layer, post_type) = pre, post
     if pre_type != "E":
         return 1.0
@@ -145,21 +176,53 @@ def pathway_weight_factor(pre: tuple[str, str], post: tuple[str, str]) -> float:
     return 1.0
 
 
-# Background: Potjans & Diesmann 2014, Table 5, external in-degree K_ext per layer at 8 Hz.
-BACKGROUND_RATE_HZ = 8.0
-# L6 uses 0.7 x Potjans' 2900 (tuned: at the full value L6 E cells fired ~12 Hz at rest).
+# Background: afferents from outside the model (thalamus, other areas), per layer with Potjans
+# & Diesmann's (2014, Table 5) external in-degrees K_ext, drawn as BACKGROUND_SOURCES Poisson
+# inputs per cell that carry K_ext's weight. Rate and weight are tuned for fluctuations, not for
+# the mean (the balancing current below sets the mean): 0.8 Hz per source and a large unitary
+# conductance (L2/3 E: 0.02 x 1600 / 1000 = 0.032 at full scale, a 3.8 mV EPSP; thalamo-cortical
+# unitary EPSPs reach a few mV, Bruno & Sakmann 2006, Science 312:1622), so that every cell
+# receives its own strong, independent input; FS and LTS cells more than E (tuned: with weak
+# independent input the interneurons fire in volleys that entrain the whole region).
+BACKGROUND_RATE_HZ = 0.8
+# L6 uses 0.7 x Potjans' 2900 (tuned in an earlier version of the model; kept).
 BACKGROUND_INDEGREE = {"L2/3": 1600, "L4": 2100, "L5A": 2000, "L5B": 2000, "L6": 2045}
-BACKGROUND_SOURCES = 1000           # one PoissonInput of this many sources, weight per cell scaled
-BACKGROUND_WEIGHT = {"E": 0.000372, "FS": 0.000279, "LTS": 0.00011}  # per input spike (tuned)
-# Extra factor per (layer, type): L5 pyramidal cells fire more than L2/3 cells in vivo (de Kock
-# et al. 2007, J Physiol 581:139), and L5 SST cells are kept from silencing them (tuned values).
+BACKGROUND_SOURCES = 1000           # Poisson sources per cell at full scale
+BACKGROUND_WEIGHT = {"E": 0.02, "FS": 0.03, "LTS": 0.015}  # per input spike (tuned)
+# Extra factor per (layer, type) on the background weight (tuned in an earlier version; with
+# the balancing current it changes the size of the fluctuations only).
 BACKGROUND_FACTOR = {("L5A", "E"): 1.73, ("L5B", "E"): 1.73, ("L5A", "LTS"): 0.67,
                      ("L5B", "LTS"): 0.67}
+# The regime: the mean input of every population, at the assumed rates and at the reference
+# potential, is set to TARGET_MEAN_INPUT (mV/ms) by a constant balancing current per population
+# (brainmodel.model.parameters.balancing_currents). The targets lie below the rheobase of an
+# isolated cell (about 4 for RS and FS, 1 for LTS in these units), so the cells fire from
+# fluctuations (Brunel 2000, J Comput Neurosci 8:183; in vivo, van Vreeswijk & Sompolinsky 1996,
+# Science 274:1724), not as tonic clocks (tuned values). The current stands for everything that
+# sets a cell's mean potential and is not modelled (leak and tonic conductances, VIP->SST
+# inhibition, neuromodulation).
+TARGET_MEAN_INPUT = {"E": -4.0, "FS": -0.5, "LTS": -3.0}
+REFERENCE_POTENTIAL_MV = -60.0
 # Cell-to-cell heterogeneity: a constant bias current per cell, normal with mean 0 and this SD
-# (mV/ms, the model's current unit). Izhikevich (2003) makes his network heterogeneous through
-# random parameters for the same reason: identical cells synchronise into a network-wide rhythm
-# at rest. Values tuned (rheobase of an isolated RS cell is about 4 in these units).
-BIAS_SD = {"E": 6.4, "FS": 6.6, "LTS": 3.0}
+# (mV/ms). Small, so that no cell's mean input crosses the rheobase (the earlier model used SD
+# 6.4 and made 60 % of the active cells tonic clocks). Assumed.
+BIAS_SD = {"E": 0.5, "FS": 0.5, "LTS": 0.5}
+# Heterogeneity of the firing pattern, as in Izhikevich's (2003) own network: an excitatory
+# cell's c and d are c + 15 r^2 and d - 6 r^2 with r uniform in [0, 1] per cell, which mixes
+# regular spiking (r = 0) with intrinsically bursting and chattering cells (r -> 1), all found
+# among cortical pyramidal cells (Izhikevich 2003, IEEE Trans Neural Netw 14:1569, network code).
+PATTERN_HETEROGENEITY = {"E": {"c": 15.0, "d": -6.0}}
+
+# Rates the mean-input compensation assumes for each population (Hz; brainmodel.model.scaling):
+# in vivo spontaneous rates in rodent sensorimotor cortex. E per layer after de Kock et al.
+# (2007, J Physiol 581:139; L5 fires more than L2/3) and Crochet et al. (2011, Neuron 69:1160;
+# L2/3 pyramidal cells about 1 Hz in the awake mouse); FS (PV) and LTS (SST) after Gentet et al.
+# (2010, Neuron 65:422) and Gentet et al. (2012, Nat Neurosci 15:607). Assumed values (the
+# summary prints the measured rates beside them).
+ASSUMED_RATE_HZ = {(layer, "E"): rate for layer, rate in
+                   (("L2/3", 1.0), ("L4", 1.5), ("L5A", 2.5), ("L5B", 4.0), ("L6", 1.5))}
+ASSUMED_RATE_HZ.update({(layer, "FS"): 10.0 for layer in LAYERS})
+ASSUMED_RATE_HZ.update({(layer, "LTS"): 5.0 for layer in LAYERS})
 
 # Conduction: delay = SYNAPTIC_DELAY + distance / velocity. Horizontal intracortical propagation
 # 0.1-0.6 m/s (Bringuier et al. 1999, Science 283:695); synaptic delay ~0.5 ms.
@@ -193,6 +256,10 @@ class CortexSpec:
     background_weight: dict = field(default_factory=lambda: dict(BACKGROUND_WEIGHT))
     background_factor: dict = field(default_factory=lambda: dict(BACKGROUND_FACTOR))
     bias_sd: dict = field(default_factory=lambda: dict(BIAS_SD))
+    pattern_heterogeneity: dict = field(default_factory=lambda: dict(PATTERN_HETEROGENEITY))
+    target_mean_input: dict = field(default_factory=lambda: dict(TARGET_MEAN_INPUT))
+    reference_potential_mv: float = REFERENCE_POTENTIAL_MV
+    assumed_rate_hz: dict = field(default_factory=lambda: dict(ASSUMED_RATE_HZ))
     weight_full_long_range: dict = field(default_factory=lambda: dict(LONG_RANGE_WEIGHT_FULL))
     synaptic_delay_ms: float = SYNAPTIC_DELAY_MS
     velocity_um_per_ms: float = CONDUCTION_VELOCITY_UM_PER_MS

@@ -34,3 +34,19 @@ LTS = NeuronModel("LTS", 0.02, 0.25, -65.0, 2.0)     # low-threshold spiking
 TC = NeuronModel("TC", 0.02, 0.25, -65.0, 0.05)      # thalamo-cortical
 
 NEURON_MODELS = {m.name: m for m in (RS, FS, LTS, TC)}
+
+
+def tonic_rate_hz(neuron: NeuronModel, current: float, duration_ms: float = 1000.0,
+                  dt_ms: float = 0.1) -> float:
+    """Firing rate (Hz) of an isolated cell under a constant current (mV/ms), from rest
+    (Euler steps of dt_ms, the first 200 ms discarded)."""
+    a, b, c, d = neuron.parameters
+    v, u, spikes = -70.0, b * -70.0, 0
+    settle = 200.0
+    for step in range(int((duration_ms + settle) / dt_ms)):
+        v += dt_ms * (0.04 * v * v + 5 * v + 140 - u + current)
+        u += dt_ms * a * (b * v - u)
+        if v >= 30.0:
+            v, u = c, u + d
+            spikes += step * dt_ms >= settle
+    return spikes / (duration_ms / 1000.0)

@@ -96,7 +96,8 @@ def test_phase_checks_depth_order():
     assert later["E_phases_later_with_depth"]               # trend holds, 5A/5B swap is noise
     assert not later["depth_order"]["E"]["strict_layer_order"]
     assert later["depth_order"]["E"]["lag_vs_top_deg"]["L6"] == pytest.approx(50.0)
-    assert later["per_layer"]["L5A"] == {"E_FS_within_quarter_cycle": True,
+    assert later["per_layer"]["L5A"] == {"FS_minus_E_deg": pytest.approx(30.0),
+                                         "E_FS_within_45_deg": True,
                                          "LTS_later_than_E_FS": True}
     # one deep layer ahead of L2/3, or a slope within the noise: not "later with depth"
     assert not phase_checks(_phases({"L2/3": 0, "L5A": -5, "L5B": 20, "L6": 30}),

@@ -10,6 +10,7 @@ from . import spectra
 from .rates import mean_rate
 
 GAMMA_BAND_HZ = spectra.GAMMA_BAND_HZ
+E_FS_TOLERANCE_DEG = 45.0       # "E and FS in phase": within 45 deg (issue 20's criterion)
 
 
 def column_mask(model, radius_um: float) -> np.ndarray:
@@ -92,13 +93,14 @@ def phase_checks(phases: dict, layer_depth: dict) -> dict:
     three deep layers are also in strict order is reported separately (their lags differ by less
     than the phase noise of one run, see the README).
     """
-    quarter = np.pi / 2
     per_layer = {}
     for layer, by_type in phases.items():
         entry = {}
         if "E" in by_type and "FS" in by_type:
-            entry["E_FS_within_quarter_cycle"] = bool(abs(spectra.phase_difference(
-                by_type["FS"]["mean_phase_rad"], by_type["E"]["mean_phase_rad"])) < quarter)
+            difference = np.degrees(spectra.phase_difference(
+                by_type["FS"]["mean_phase_rad"], by_type["E"]["mean_phase_rad"]))
+            entry["FS_minus_E_deg"] = float(difference)
+            entry["E_FS_within_45_deg"] = bool(abs(difference) <= E_FS_TOLERANCE_DEG)
         if {"E", "FS", "LTS"} <= set(by_type):
             ef = np.angle(np.exp(1j * by_type["E"]["mean_phase_rad"])
                           + np.exp(1j * by_type["FS"]["mean_phase_rad"]))

@@ -7,4 +7,4 @@ EXPERIMENT = StimulatedCortex(
     "left agranular motor cortex (MOp + MOs), striatum (CP), pallidum (GPe) and pons, right "
     "cerebellum; DC in one MOp L2/3 voxel; voxel rate map",
     {"regions": ("MOp", "MOs"), "nuclei": ("striatum", "pallidum", "pons", "cerebellum"),
-     "duration_ms": 1500.0}, required_regions=("MOp",), order=20)
+     "duration_ms": 1500.0, "density": 0.05}, required_regions=("MOp",), order=20)

@@ -164,7 +164,8 @@ class CosimForelimb(Experiment):
     description = ("left MOp + SSp-ul with a MuJoCo forelimb on its own MPI rank: PT cells of "
                    "the MOp forelimb area drive 8 muscles, spindle afferents feed back to SSp-ul "
                    "L4; runs with the brain output cut and without feedback as controls")
-    defaults = {"regions": ("MOp", "SSp-ul"), "duration_ms": 1000.0, "analysis_start_ms": 100.0,
+    defaults = {"regions": ("MOp", "SSp-ul"), "density": 0.05, "duration_ms": 1000.0,
+                "analysis_start_ms": 100.0,
                 "stimulus": {"layer": "L5B", "radius_um": 300.0, "onset_ms": 400.0}}
     required_regions = ("MOp",)
     order = 55

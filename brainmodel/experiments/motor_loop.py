@@ -14,4 +14,4 @@ EXPERIMENT = MotorLoop(
     "left MOp + MOs + VAL thalamus + pons, right cerebellum (simple, ansiform, paramedian "
     "lobules, copula; dentate and interposed nuclei); DC in one MOp L2/3 voxel",
     {"regions": ("MOp", "MOs"), "nuclei": ("thalamus", "pons", "cerebellum"),
-     "duration_ms": 3000.0}, required_regions=("MOp",), order=10)
+     "duration_ms": 3000.0, "density": 0.05}, required_regions=("MOp",), order=10)

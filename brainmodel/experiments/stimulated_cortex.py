@@ -6,21 +6,46 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..analysis import cortex, regions
+import numpy as np
+
+from ..analysis import cortex, regime, regions
 from ..figures import cortex as cortex_figures
 from ..figures import regions as region_figures
+from ..figures import regime as regime_figures
+from ..model.stimulus import StimulusPlan, stimulated_cells
 from .base import NetworkExperiment
+
+REST_LABEL = "rest"
 
 
 class StimulatedCortex(NetworkExperiment):
     def __init__(self, name: str, description: str, defaults: dict | None = None,
-                 required_regions: tuple[str, ...] = (), order: int = 100):
+                 required_regions: tuple[str, ...] = (), order: int = 100,
+                 rest_control: bool = False):
         self.name, self.description = name, description
         self.defaults = defaults or {}
         self.required_regions, self.order = required_regions, order
+        self.rest_control = rest_control
+
+    def plan_stimulus(self, network, stimulus, config, progress) -> StimulusPlan:
+        """The stimulated run; with ``rest_control`` also the same network without the DC
+        (label ``rest``, spikes-rest.h5), its control (not over MPI ranks, which run one
+        network once)."""
+        driven = stimulated_cells(stimulus, network.cells)
+        if not self.with_rest(config):
+            return StimulusPlan(stimulus, ((None, driven),))
+        return StimulusPlan(stimulus, ((None, driven),
+                                       (REST_LABEL, np.zeros(len(network.cells), bool))))
+
+    def with_rest(self, config) -> bool:
+        return self.rest_control and not config.ranks
 
     def summarise(self, model, config, spikes: list) -> dict:
         summary = cortex.summarise(model, config, *spikes[0])
+        if len(spikes) > 1:
+            summary["regime"] = regime.summarise_regime(
+                model, config, spikes[0], spikes[1], summary["analysis_window_ms"],
+                cortex.column_mask(model, config.column_radius_um))
         if model.n_cortex is not None:
             summary["regions"] = regions.summarise_regions(model, config, *spikes[0], summary)
             self.region_checks(summary)
@@ -35,6 +60,8 @@ class StimulatedCortex(NetworkExperiment):
             region_figures.voxel_rate_map(folder / "voxel_rates.png", model, *spikes[0],
                                           *summary["analysis_window_ms"])
         cortex_figures.all_figures(folder, model, config, *spikes[0], summary)
+        if len(spikes) > 1:
+            regime_figures.regime_figures(folder, model, config, spikes[0], spikes[1], summary)
 
     def headline(self, outcome) -> str:
         timings, peak = outcome.timings, outcome.summary["spectral_peak"]

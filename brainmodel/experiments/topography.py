@@ -41,7 +41,7 @@ def stimulation_sites(voxels, region_mask: np.ndarray, layer_of_voxel: np.ndarra
 class Topography(NetworkExperiment):
     name = "topography"
     description = "left MOp + MOs + SSp + SSs, three DC sites along the rostro-caudal axis of MOp"
-    defaults = {"regions": ("MOp", "MOs", "SSp", "SSs"), "duration_ms": 1000.0,
+    defaults = {"regions": ("MOp", "MOs", "SSp", "SSs"), "density": 0.05, "duration_ms": 1000.0,
                 "stimulus": {"radius_um": 300.0}}
     required_regions = ("MOp",)
     supports_ranks = False

@@ -18,6 +18,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from ..errors import BrainmodelError
+from . import scaling
 from .edges import EdgeTable, coordinate_columns, delays_ms, distances, edge_table
 
 CUTOFF_SIGMAS = 3.0
@@ -40,10 +41,10 @@ def scaled_probability(p_max: float, density_fraction: float, indegree_fraction:
 
 
 def compensated_weight(weight_full: float, indegree_fraction: float) -> float:
-    """Weight at in-degree fraction k that keeps the mean input (in-degree x weight) unchanged."""
-    if not 0.0 < indegree_fraction <= 1.0:
-        raise BrainmodelError(f"in-degree fraction must be in (0, 1], not {indegree_fraction}")
-    return weight_full / indegree_fraction
+    """Weight at in-degree fraction k that keeps the variance of the input (in-degree x
+    weight^2) unchanged: weight_full / sqrt(k); the missing mean is a constant conductance
+    (``brainmodel.model.scaling``)."""
+    return weight_full * scaling.weight_factor(indegree_fraction)
 
 
 def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: np.ndarray,

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from regions.neurons import tonic_rate_hz
+
+from . import scaling
+
 
 def derive_seeds(seed: int) -> dict[str, int]:
     """Independent seeds per stage: changing the stimulus or initial state never changes the network."""
     names = ("placement", "connectivity", "initial_state", "simulation", "heterogeneity",
-             "projections")
+             "projections", "pattern")
     children = np.random.SeedSequence(int(seed)).spawn(len(names))
     return {name: int(child.generate_state(1)[0]) for name, child in zip(names, children)}
 
@@ -26,7 +30,8 @@ def cell_constants(model, indegree_fraction: float) -> dict[str, np.ndarray]:
     """Per-cell neuron constants (Izhikevich a, b, c, d in mV, background weight).
 
     The background is scaled like the recurrent synapses: ``background_sources(spec, k)`` inputs
-    with weights divided by k, so its mean is preserved (van Albada et al. 2015)."""
+    with weights divided by sqrt(k), so its variance is preserved; its missing mean is part of
+    ``compensating_conductances`` (van Albada et al. 2015; ``brainmodel.model.scaling``)."""
     spec, cells = model.spec, model.cells
     out = {key: np.zeros(len(cells)) for key in ("a", "b", "c", "d", "w_background")}
     for name, cell_type in spec.types.items():
@@ -38,13 +43,143 @@ def cell_constants(model, indegree_fraction: float) -> dict[str, np.ndarray]:
         out["w_background"][cells.layer == layer] *= indegree / spec.background_sources
     for (layer, cell_type), factor in spec.background_factor.items():
         out["w_background"][(cells.layer == layer) & (cells.type == cell_type)] *= factor
-    out["w_background"] *= spec.background_sources / background_sources(spec, indegree_fraction)
+    out["w_background"] *= np.sqrt(spec.background_sources
+                                   / background_sources(spec, indegree_fraction))
     factor = model.background_factor
     if factor is not None:
         out["w_background"] *= factor
     if model.nucleus_constants is not None:
         for key in out:
             out[key][model.n_cortex:] = model.nucleus_constants[key]
+    return out
+
+
+def assumed_rates(model) -> np.ndarray:
+    """Per cell, the rate its population is assumed to fire at (``spec.assumed_rate_hz`` per
+    (layer, type); 0 for the non-cortical regions, whose edges are not compensated)."""
+    cells, n_cortex = model.cells, model.n_cortex or len(model.cells)
+    rates = np.zeros(len(cells))
+    for (layer, cell_type), rate in model.spec.assumed_rate_hz.items():
+        rates[:n_cortex][(cells.layer[:n_cortex] == layer)
+                         & (cells.type[:n_cortex] == cell_type)] = rate
+    return rates
+
+
+def synaptic_input_moments(model) -> dict:
+    """Per cell and receptor, mean and variance of the synaptic conductance that the cortical
+    edges give at the assumed rates: {receptor: (mean, variance)} (``scaling.synaptic_moments``)."""
+    spec, n = model.spec, len(model.cells)
+    return scaling.synaptic_moments(model.edges, assumed_rates(model), _tau_ms(spec), n,
+                                    model.n_cortex or n)
+
+
+def background_input_moments(model, indegree_fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, mean and variance of the cortical cells' Poisson background conductance
+    (0 for the non-cortical cells)."""
+    spec = model.spec
+    weight = cell_constants(model, indegree_fraction)["w_background"]
+    weight[(model.n_cortex or len(weight)):] = 0.0
+    return scaling.background_moments(background_sources(spec, indegree_fraction),
+                                      spec.background_rate_hz, weight, _tau_ms(spec)["ampa"])
+
+
+def _tau_ms(spec) -> dict:
+    return {"ampa": spec.constants_mv_ms["tau_ampa"], "gaba": spec.constants_mv_ms["tau_gaba"]}
+
+
+def compensating_conductances(model, indegree_fraction: float) -> dict[str, np.ndarray]:
+    """Constant AMPA and GABA_A conductance per cell that restores the full-scale mean input
+    of its population (region, layer, type; ``brainmodel.model.scaling``); 0 for the
+    non-cortical cells. The background's own fraction is background_sources /
+    spec.background_sources (k rounded to whole sources)."""
+    spec, cells = model.spec, model.cells
+    mask = np.arange(len(cells)) < (model.n_cortex or len(cells))
+    population = np.char.add(np.char.add(cells.region.astype(str), "|"),
+                             np.char.add(cells.layer.astype(str), cells.type.astype(str)))
+    synaptic = {r: m[0] for r, m in synaptic_input_moments(model).items()}
+    out = scaling.compensating_conductances(synaptic, population, indegree_fraction, mask)
+    k_background = background_sources(spec, indegree_fraction) / spec.background_sources
+    background = background_input_moments(model, indegree_fraction)[0]
+    out["ampa"] += scaling.compensating_conductances(
+        {"ampa": background}, population, k_background, mask)["ampa"]
+    return out
+
+
+def mean_input_current(model, indegree_fraction: float, v_mv: float) -> np.ndarray:
+    """Per cell, the mean synaptic current (mV/ms) at membrane potential ``v_mv`` from its
+    synapses, background and compensating conductances at the assumed rates."""
+    spec = model.spec
+    synaptic = synaptic_input_moments(model)
+    compensation = compensating_conductances(model, indegree_fraction)
+    g_ampa = (synaptic["ampa"][0] + background_input_moments(model, indegree_fraction)[0]
+              + compensation["ampa"])
+    g_gaba = synaptic["gaba"][0] + compensation["gaba"]
+    return (g_ampa * (spec.constants_mv_ms["E_ampa"] - v_mv)
+            + g_gaba * (spec.constants_mv_ms["E_gaba"] - v_mv))
+
+
+def balancing_currents(model, indegree_fraction: float) -> np.ndarray:
+    """Per cortical cell, the constant current that brings its population's mean input (at the
+    assumed rates, at ``spec.reference_potential_mv``) to the type's target
+    (``spec.target_mean_input``), below the rheobase: the cells then fire from fluctuations,
+    not from their mean (0 for the non-cortical cells and for types without a target)."""
+    spec, cells = model.spec, model.cells
+    n_cortex = model.n_cortex or len(cells)
+    current = mean_input_current(model, indegree_fraction, spec.reference_potential_mv)
+    population = np.char.add(cells.layer.astype(str), cells.type.astype(str))
+    out = np.zeros(len(cells))
+    for cell_type, target in spec.target_mean_input.items():
+        mask = (cells.type == cell_type) & (np.arange(len(cells)) < n_cortex)
+        if mask.any():
+            out[mask] = target - scaling.population_average(current[mask], population[mask])
+    return out
+
+
+def stimulus_conductances(model, driven: np.ndarray, indegree_fraction: float) -> np.ndarray:
+    """Per cell, the AMPA conductance added while the stimulus is on: the mean input that the
+    DC-driven cells' extra firing gives at full scale and that their scaled synapses (which
+    carry sqrt(k) of it) lack, (1 / sqrt(k) - 1) x sum over their synapses of w x dr x tau.
+    dr: the driven type's rate under the DC (an isolated cell at the stimulus amplitude plus
+    its target mean input, ``regions.neurons.tonic_rate_hz``) minus its assumed rate. The
+    compensation of the resting mean (``compensating_conductances``) assumes fixed rates; this
+    is the same correction for the rates the stimulus changes, so the stimulus's mean effect on
+    its targets does not depend on k either (``brainmodel.model.scaling``)."""
+    spec, cells = model.spec, model.cells
+    n = len(cells)
+    out = np.zeros(n)
+    if not driven.any() or model.stimulus is None:
+        return out
+    extra = np.zeros(n)
+    assumed = assumed_rates(model)
+    for name, cell_type in spec.types.items():
+        members = driven & (cells.type == name)
+        if members.any():
+            rate = tonic_rate_hz(cell_type.neuron, model.stimulus.amplitude_mv
+                                 + spec.target_mean_input.get(name, 0.0))
+            extra[members] = np.maximum(rate - assumed[members], 0.0)
+    tau_s = spec.constants_mv_ms["tau_ampa"] / 1000.0
+    n_cortex = model.n_cortex or n
+    for table in model.edges:
+        if table.receptor != "ampa" or len(table) == 0:
+            continue
+        keep = driven[table.pre] & (table.post < n_cortex)
+        out += np.bincount(table.post[keep], table.weight[keep] * extra[table.pre[keep]] * tau_s,
+                           minlength=n)
+    return out * (1.0 / scaling.mean_fraction(indegree_fraction) - 1.0)
+
+
+def pattern_offsets(model, seed: int) -> dict[str, np.ndarray]:
+    """Per-cell offsets of the Izhikevich constants c and d (mV): spec.pattern_heterogeneity
+    gives, per type, the offsets at r = 1; a cell gets them times r^2, r uniform in [0, 1)
+    (drawn cell by cell in id order from its own seed; 0 for the non-cortical cells)."""
+    cells = model.cells
+    n_cortex = model.n_cortex or len(cells)
+    r2 = np.random.default_rng(seed).uniform(0.0, 1.0, len(cells)) ** 2
+    out = {"c": np.zeros(len(cells)), "d": np.zeros(len(cells))}
+    for cell_type, offsets in model.spec.pattern_heterogeneity.items():
+        mask = (cells.type == cell_type) & (np.arange(len(cells)) < n_cortex)
+        for key, value in offsets.items():
+            out[key][mask] = value * r2[mask]
     return out
 
 

@@ -14,8 +14,10 @@ import numpy as np
 from regions.cortex import RECEPTOR_VARIABLE
 
 from ..model.edges import by_receptor
-from ..model.parameters import (background_sources, bias_currents, cell_constants,
-                                derive_seeds, exact_sum_weights, initial_state)
+from ..model.parameters import (background_sources, balancing_currents, bias_currents,
+                                cell_constants, compensating_conductances, derive_seeds,
+                                exact_sum_weights, initial_state, pattern_offsets,
+                                stimulus_conductances)
 from .background import EVENT_MODE_BELOW, poisson_events_function
 from .delivery import EDGES_FILE, load_code, tick_function, write_edges
 
@@ -68,14 +70,21 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     constants = cell_constants(model, config.indegree_fraction)
     group.a = constants["a"][ids]
     group.b = constants["b"][ids]
-    group.c = constants["c"][ids] * b2.mV
-    group.d = constants["d"][ids] * b2.mV
+    pattern = pattern_offsets(model, seeds["pattern"])
+    group.c = (constants["c"] + pattern["c"])[ids] * b2.mV
+    group.d = (constants["d"] + pattern["d"])[ids] * b2.mV
     group.w_background = constants["w_background"][ids]
-    group.I_bias = bias_currents(model, seeds["heterogeneity"])[ids] * b2.mV
+    group.I_bias = (bias_currents(model, seeds["heterogeneity"])
+                    + balancing_currents(model, config.indegree_fraction))[ids] * b2.mV
+    compensation = compensating_conductances(model, config.indegree_fraction)
+    group.g_ampa_dc = compensation["ampa"][ids]
+    group.g_gaba_dc = compensation["gaba"][ids]
     state = initial_state(model, seeds["initial_state"])
     group.v = state["v"][ids] * b2.mV
     group.u = state["u"][ids] * b2.mV
     group.stim_mask = model.stimulated[ids].astype(float)
+    group.g_ampa_stim = stimulus_conductances(model, model.stimulated,
+                                              config.indegree_fraction)[ids]
     stim = model.stimulus
     group.stim_amplitude = stim.amplitude_mv * b2.mV
     group.stim_onset = stim.onset_ms * b2.ms

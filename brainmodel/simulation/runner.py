@@ -17,6 +17,7 @@ import numpy as np
 from . import devices
 from .memory import TreeMemory
 from .mpi import launch
+from ..model.parameters import stimulus_conductances
 from .network import create_network
 
 
@@ -72,7 +73,9 @@ def _simulate(model, config, kept_build_dir, start, progress) -> SimulationRun:
             monitor, group = objects["spikes"], objects["cortex"]
             variants = None
             if len(masks) > 1:
-                variants = [{group.stim_mask: mask.astype(float)} for mask in masks]
+                variants = [{group.stim_mask: mask.astype(float),
+                             group.g_ampa_stim: stimulus_conductances(
+                                 model, mask, config.indegree_fraction)} for mask in masks]
             spikes = devices.run_network(
                 run, net, config.duration_ms * b2.ms, progress=progress,
                 compile_only=config.compile_only, variants=variants,
