@@ -119,10 +119,11 @@ def mean_input_current(model, indegree_fraction: float, v_mv: float) -> np.ndarr
 
 
 def balancing_currents(model, indegree_fraction: float) -> np.ndarray:
-    """Per cortical cell, the constant current that brings its population's mean input (at the
-    assumed rates, at ``spec.reference_potential_mv``) to the type's target
-    (``spec.target_mean_input``), below the rheobase: the cells then fire from fluctuations,
-    not from their mean (0 for the non-cortical cells and for types without a target)."""
+    """Per cortical cell, the constant current that brings the mean input of its layer and type
+    (pooled over areas; at the assumed rates, at ``spec.reference_potential_mv``) to the type's
+    target (``spec.target_mean_input``), below the rheobase: the cells then fire from
+    fluctuations, not from their mean (0 for the non-cortical cells and for types without a
+    target)."""
     spec, cells = model.spec, model.cells
     n_cortex = model.n_cortex or len(cells)
     current = mean_input_current(model, indegree_fraction, spec.reference_potential_mv)
@@ -143,11 +144,15 @@ def stimulus_conductances(model, driven: np.ndarray, indegree_fraction: float) -
     its target mean input, ``regions.neurons.tonic_rate_hz``) minus its assumed rate. The
     compensation of the resting mean (``compensating_conductances``) assumes fixed rates; this
     is the same correction for the rates the stimulus changes, so the stimulus's mean effect on
-    its targets does not depend on k either (``brainmodel.model.scaling``)."""
+    its targets does not depend on k either (``brainmodel.model.scaling``).
+
+    Only for a stimulus of one voxel: a stimulus with a radius (topography, co-simulation)
+    drives hundreds of cells, whose own synapses carry its effect, and the added mean made the
+    disc around it run away (topography's default: more than 10 min per 0.5 s run)."""
     spec, cells = model.spec, model.cells
     n = len(cells)
     out = np.zeros(n)
-    if not driven.any() or model.stimulus is None:
+    if not driven.any() or model.stimulus is None or model.stimulus.radius_um > 0:
         return out
     extra = np.zeros(n)
     assumed = assumed_rates(model)

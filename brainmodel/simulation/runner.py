@@ -14,10 +14,10 @@ from pathlib import Path
 import brian2 as b2
 import numpy as np
 
+from ..model.parameters import stimulus_conductances
 from . import devices
 from .memory import TreeMemory
 from .mpi import launch
-from ..model.parameters import stimulus_conductances
 from .network import create_network
 
 
