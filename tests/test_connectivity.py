@@ -79,19 +79,25 @@ def test_deterministic_for_a_seed():
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
 
 
-def test_weight_compensation_preserves_mean_input():
-    """in-degree x weight stays constant as the in-degree fraction falls."""
+def test_weight_compensation_preserves_input_variance_and_carries_sqrt_k_of_the_mean():
+    """in-degree x weight^2 (the variance of the input) stays constant as the in-degree
+    fraction k falls; in-degree x weight (the mean the synapses carry) falls as sqrt(k), the
+    rest is the compensating conductance (brainmodel.model.scaling, tests/test_scaling.py)."""
     voxel, surface = _sheet(30, per_voxel=4)
     ids = np.arange(len(voxel))
     centre = np.linalg.norm(surface[:, :2] - 1500.0, axis=1) < 600      # away from edges
-    totals = []
-    for fraction in (1.0, 0.5, 0.25):
+    variance, mean = [], []
+    fractions = (1.0, 0.5, 0.25)
+    for fraction in fractions:
         p = connectivity.scaled_probability(0.4, 1.0, fraction)
         pre, post = connectivity.gaussian_pairs(ids, ids, voxel, surface, p, 150.0,
                                                 np.random.default_rng(9))
         indegree = np.bincount(post, minlength=len(ids))[centre].mean()
-        totals.append(indegree * connectivity.compensated_weight(0.01, fraction))
-    assert np.allclose(totals, totals[0], rtol=0.05), totals
+        weight = connectivity.compensated_weight(0.01, fraction)
+        variance.append(indegree * weight ** 2)
+        mean.append(indegree * weight / np.sqrt(fraction))
+    assert np.allclose(variance, variance[0], rtol=0.05), variance
+    assert np.allclose(mean, mean[0], rtol=0.05), mean
 
 
 def test_impossible_scaling_is_refused():

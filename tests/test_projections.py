@@ -56,7 +56,8 @@ def test_pre_and_post_rules_and_counts():
     assert np.allclose(factor[cells.region == "B"], 0.6)
     # onto A: B ipsi 3 x 10 = 30 of B ipsi 30 + X ipsi 10 + B contra 10 = 50 -> 0.6
     assert np.allclose(factor[cells.region == "A"], 0.4)
-    assert np.allclose(weight[cells.type[post] == "FS"], 0.002 / indegree)
+    # weights x 1 / sqrt(k): the variance of the input is kept (brainmodel.model.scaling)
+    assert np.allclose(weight[cells.type[post] == "FS"], 0.002 / np.sqrt(indegree))
     assert np.allclose(delay, 0.5 + 2000.0 / cortical.LONG_RANGE_VELOCITY_UM_PER_MS)
 
 
