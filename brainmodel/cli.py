@@ -66,8 +66,9 @@ def parser() -> argparse.ArgumentParser:
                    help=f"fraction of the biological cell density, in (0, 1] (default: the "
                         f"experiment's; m1-gamma: {RunConfig.density})")
     p.add_argument("--indegree", type=float, default=None,
-                   help="fraction of the full in-degree (default: = --density); weights are "
-                        "divided by it")
+                   help="fraction k of the full in-degree (default: = --density); weights "
+                        "are multiplied by 1/sqrt(k) and the missing mean input is a constant "
+                        "conductance (docs/model.md, Scaling)")
     p.add_argument("--duration", type=float, default=None,
                    help=f"biological time in ms (default: the experiment's; m1-gamma: "
                         f"{RunConfig.duration_ms:g})")

@@ -7,8 +7,9 @@ tree. Autapses are excluded.
 
 Scaling (Potjans & Diesmann 2014; van Albada et al. 2015, PLoS Comput Biol 11:e1004490): with
 cell density fraction f and in-degree fraction k, the pair probability is p_max * k / f, so the
-expected in-degree is k times the full-density one, and weights are divided by k so that the mean
-synaptic input of each cell is preserved.
+expected in-degree is k times the full-density one, and weights are multiplied by 1 / sqrt(k) so
+that the variance of each cell's synaptic input is preserved; the missing mean is a constant
+conductance (``brainmodel.model.scaling``).
 """
 from __future__ import annotations
 
