@@ -12,7 +12,7 @@ from ..analysis import cortex, regime, regions
 from ..figures import cortex as cortex_figures
 from ..figures import regions as region_figures
 from ..figures import regime as regime_figures
-from ..model.stimulus import StimulusPlan, stimulated_cells
+from ..model.stimulus import StimulusPlan, single_run
 from .base import NetworkExperiment
 
 REST_LABEL = "rest"
@@ -31,11 +31,11 @@ class StimulatedCortex(NetworkExperiment):
         """The stimulated run; with ``rest_control`` also the same network without the DC
         (label ``rest``, spikes-rest.h5), its control (not over MPI ranks, which run one
         network once)."""
-        driven = stimulated_cells(stimulus, network.cells)
+        plan = single_run(stimulus, network.cells)
         if not self.with_rest(config):
-            return StimulusPlan(stimulus, ((None, driven),))
-        return StimulusPlan(stimulus, ((None, driven),
-                                       (REST_LABEL, np.zeros(len(network.cells), bool))))
+            return plan
+        rest = (REST_LABEL, np.zeros(len(network.cells), bool))
+        return StimulusPlan(stimulus, plan.runs + (rest,))
 
     def with_rest(self, config) -> bool:
         return self.rest_control and not config.ranks

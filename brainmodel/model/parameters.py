@@ -87,46 +87,55 @@ def _tau_ms(spec) -> dict:
     return {"ampa": spec.constants_mv_ms["tau_ampa"], "gaba": spec.constants_mv_ms["tau_gaba"]}
 
 
-def compensating_conductances(model, indegree_fraction: float) -> dict[str, np.ndarray]:
+def scaled_mean_conductances(model, indegree_fraction: float) -> dict[str, np.ndarray]:
+    """Per cell, the mean conductance of the scaled cortical synapses per receptor and of the
+    Poisson background (key ``background``) at the assumed rates, without the compensation."""
+    means = {r: m[0] for r, m in synaptic_input_moments(model).items()}
+    means["background"] = background_input_moments(model, indegree_fraction)[0]
+    return means
+
+
+def compensating_conductances(model, indegree_fraction: float,
+                              means: dict | None = None) -> dict[str, np.ndarray]:
     """Constant AMPA and GABA_A conductance per cell that restores the full-scale mean input
     of its population (region, layer, type; ``brainmodel.model.scaling``); 0 for the
     non-cortical cells. The background's own fraction is background_sources /
-    spec.background_sources (k rounded to whole sources)."""
+    spec.background_sources (k rounded to whole sources). ``means``: the
+    ``scaled_mean_conductances`` when already computed."""
     spec, cells = model.spec, model.cells
+    means = means if means is not None else scaled_mean_conductances(model, indegree_fraction)
     mask = np.arange(len(cells)) < (model.n_cortex or len(cells))
     population = np.char.add(np.char.add(cells.region.astype(str), "|"),
                              np.char.add(cells.layer.astype(str), cells.type.astype(str)))
-    synaptic = {r: m[0] for r, m in synaptic_input_moments(model).items()}
+    synaptic = {r: means[r] for r in scaling.RECEPTORS}
     out = scaling.compensating_conductances(synaptic, population, indegree_fraction, mask)
     k_background = background_sources(spec, indegree_fraction) / spec.background_sources
-    background = background_input_moments(model, indegree_fraction)[0]
     out["ampa"] += scaling.compensating_conductances(
-        {"ampa": background}, population, k_background, mask)["ampa"]
+        {"ampa": means["background"]}, population, k_background, mask)["ampa"]
     return out
 
 
-def mean_input_current(model, indegree_fraction: float, v_mv: float) -> np.ndarray:
+def mean_input_current(model, means: dict, compensation: dict, v_mv: float) -> np.ndarray:
     """Per cell, the mean synaptic current (mV/ms) at membrane potential ``v_mv`` from its
-    synapses, background and compensating conductances at the assumed rates."""
+    synapses, background and compensating conductances at the assumed rates
+    (``scaled_mean_conductances``, ``compensating_conductances``)."""
     spec = model.spec
-    synaptic = synaptic_input_moments(model)
-    compensation = compensating_conductances(model, indegree_fraction)
-    g_ampa = (synaptic["ampa"][0] + background_input_moments(model, indegree_fraction)[0]
-              + compensation["ampa"])
-    g_gaba = synaptic["gaba"][0] + compensation["gaba"]
+    g_ampa = means["ampa"] + means["background"] + compensation["ampa"]
+    g_gaba = means["gaba"] + compensation["gaba"]
     return (g_ampa * (spec.constants_mv_ms["E_ampa"] - v_mv)
             + g_gaba * (spec.constants_mv_ms["E_gaba"] - v_mv))
 
 
-def balancing_currents(model, indegree_fraction: float) -> np.ndarray:
+def balancing_currents(model, means: dict, compensation: dict) -> np.ndarray:
     """Per cortical cell, the constant current that brings the mean input of its layer and type
     (pooled over areas; at the assumed rates, at ``spec.reference_potential_mv``) to the type's
     target (``spec.target_mean_input``), below the rheobase: the cells then fire from
     fluctuations, not from their mean (0 for the non-cortical cells and for types without a
-    target)."""
+    target). ``means`` and ``compensation``: ``scaled_mean_conductances`` and
+    ``compensating_conductances`` of the model."""
     spec, cells = model.spec, model.cells
     n_cortex = model.n_cortex or len(cells)
-    current = mean_input_current(model, indegree_fraction, spec.reference_potential_mv)
+    current = mean_input_current(model, means, compensation, spec.reference_potential_mv)
     population = np.char.add(cells.layer.astype(str), cells.type.astype(str))
     out = np.zeros(len(cells))
     for cell_type, target in spec.target_mean_input.items():

@@ -17,7 +17,7 @@ from ..model.edges import by_receptor
 from ..model.parameters import (background_sources, balancing_currents, bias_currents,
                                 cell_constants, compensating_conductances, derive_seeds,
                                 exact_sum_weights, initial_state, pattern_offsets,
-                                stimulus_conductances)
+                                scaled_mean_conductances, stimulus_conductances)
 from .background import EVENT_MODE_BELOW, poisson_events_function
 from .delivery import EDGES_FILE, load_code, tick_function, write_edges
 
@@ -74,9 +74,10 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     group.c = (constants["c"] + pattern["c"])[ids] * b2.mV
     group.d = (constants["d"] + pattern["d"])[ids] * b2.mV
     group.w_background = constants["w_background"][ids]
+    means = scaled_mean_conductances(model, config.indegree_fraction)
+    compensation = compensating_conductances(model, config.indegree_fraction, means)
     group.I_bias = (bias_currents(model, seeds["heterogeneity"])
-                    + balancing_currents(model, config.indegree_fraction))[ids] * b2.mV
-    compensation = compensating_conductances(model, config.indegree_fraction)
+                    + balancing_currents(model, means, compensation))[ids] * b2.mV
     group.g_ampa_dc = compensation["ampa"][ids]
     group.g_gaba_dc = compensation["gaba"][ids]
     state = initial_state(model, seeds["initial_state"])
