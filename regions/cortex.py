@@ -202,7 +202,7 @@ BACKGROUND_FACTOR = {("L5A", "E"): 1.73, ("L5B", "E"): 1.73, ("L5A", "LTS"): 0.6
 # sets a cell's mean potential and is not modelled (leak and tonic conductances, VIP->SST
 # inhibition, neuromodulation).
 TARGET_MEAN_INPUT = {"E": -4.0, "FS": -0.5, "LTS": -3.0}
-REFERENCE_POTENTIAL_MV = -60.0
+REFERENCE_POTENTIAL_MV = -60.0     # where the mean input is evaluated: near the RS saddle (assumed)
 # Cell-to-cell heterogeneity: a constant bias current per cell, normal with mean 0 and this SD
 # (mV/ms). Small, so that no cell's mean input crosses the rheobase (the earlier model used SD
 # 6.4 and made 60 % of the active cells tonic clocks). Assumed.
