@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cells import CellType
-from .neurons import FS, LTS, RS
+from .neurons import FS, LTS, RS_AWAKE
 
 LAYERS = ("L2/3", "L4", "L5A", "L5B", "L6")
 CELL_TYPES = ("E", "FS", "LTS")
@@ -85,6 +85,7 @@ b : 1 (constant)
 c : volt (constant)
 d : volt (constant)
 I_bias : volt (constant)
+tau_ampa : second (constant)
 g_ampa_dc : 1 (constant)
 g_gaba_dc : 1 (constant)
 g_ampa_stim : 1 (constant)
@@ -98,12 +99,18 @@ THRESHOLD = "v >= 30*mV"
 RESET = "v = c; u += d"
 # Izhikevich & Edelman 2008 (PNAS 105:3593): AMPA tau 5 ms, GABA_A tau 6 ms, E 0 / -70 mV.
 CONSTANTS_MV_MS = {"E_ampa": 0.0, "E_gaba": -70.0, "tau_ampa": 5.0, "tau_gaba": 6.0}
+# The AMPA decay is a per-cell constant (tau_ampa in EQUATIONS): CONSTANTS_MV_MS["tau_ampa"]
+# for every cell except the cortical types listed here. EPSCs decay faster in cortical aspiny
+# interneurons than in pyramidal cells (spontaneous EPSCs 2.5 ms against 4.6 ms; Hestrin 1993,
+# Neuron 11:1083), which speeds the FS cells' response to a volley of their E cells.
+AMPA_DECAY_MS = {"FS": 2.5}
 RECEPTOR_VARIABLE = {"ampa": "g_ampa", "gaba": "g_gaba"}
 
 
-# Izhikevich 2003, Fig. 2 (regions.neurons): RS pyramidal cells, FS (PV) and LTS (SST) cells.
+# Izhikevich 2003, Fig. 2 (regions.neurons): RS pyramidal cells (with the awake state's weaker
+# adaptation, regions.neurons.RS_AWAKE), FS (PV) and LTS (SST) cells.
 TYPES = {
-    "E": CellType("E", RS, "ampa"),
+    "E": CellType("E", RS_AWAKE, "ampa"),
     "FS": CellType("FS", FS, "gaba", marker="PV"),
     "LTS": CellType("LTS", LTS, "gaba", marker="SST"),
 }
@@ -148,7 +155,7 @@ EXCITATORY_TARGET_FACTOR = {"E": 1.0, "FS": 1.0, "LTS": 0.5}
 # 2012, J Neurosci 32:5609, find pyramidal->FS the strongest local excitatory connection), which
 # the voxel DC needs to recruit the FS cells around it, and E->LTS x 0.5 (weak and facilitating;
 # Silberberg & Markram 2007, Neuron 53:735).
-WEIGHT_FULL = {("E", "E"): 0.0031, ("E", "FS"): 0.015, ("E", "LTS"): 0.0015,
+WEIGHT_FULL = {("E", "E"): 0.0031, ("E", "FS"): 0.0195, ("E", "LTS"): 0.0015,
                ("FS", "E"): 0.012, ("FS", "FS"): 0.013, ("FS", "LTS"): 0.02,
                ("LTS", "E"): 0.012, ("LTS", "FS"): 0.009, ("LTS", "LTS"): 0.0}
 LONG_RANGE_WEIGHT_FULL = {t: w for (pre, t), w in WEIGHT_FULL.items() if pre == "E"}
@@ -156,8 +163,9 @@ DEEP_LAYERS = ("L5A", "L5B", "L6")
 # The reference study attributes the later gamma phase of deep layers to strong descending
 # excitation (Igarashi et al. 2019; DESIGN.md item 1): L2/3 E -> deep E and L5 E -> L6 E weights
 # are multiplied by this factor, and deep E -> deep FS weights by DEEP_E_TO_FS_FACTOR (both
-# tuned; 1 leaves the Avermann-based weights as they are).
-DESCENDING_EXCITATION_FACTOR = 1.0
+# tuned; 1 leaves the Avermann-based weights as they are; 1.5 moves the deep layers' phase
+# later and flattens the resting spectrum).
+DESCENDING_EXCITATION_FACTOR = 1.5
 DEEP_E_TO_FS_FACTOR = 1.0
 
 
@@ -188,7 +196,7 @@ BACKGROUND_RATE_HZ = 0.8
 # L6 uses 0.7 x Potjans' 2900 (tuned in an earlier version of the model; kept).
 BACKGROUND_INDEGREE = {"L2/3": 1600, "L4": 2100, "L5A": 2000, "L5B": 2000, "L6": 2045}
 BACKGROUND_SOURCES = 1000           # Poisson sources per cell at full scale
-BACKGROUND_WEIGHT = {"E": 0.02, "FS": 0.03, "LTS": 0.015}  # per input spike (tuned)
+BACKGROUND_WEIGHT = {"E": 0.02, "FS": 0.045, "LTS": 0.015}  # per input spike (tuned)
 # Extra factor per (layer, type) on the background weight (tuned in an earlier version; with
 # the balancing current it changes the size of the fluctuations only).
 BACKGROUND_FACTOR = {("L5A", "E"): 1.73, ("L5B", "E"): 1.73, ("L5A", "LTS"): 0.67,
@@ -201,17 +209,18 @@ BACKGROUND_FACTOR = {("L5A", "E"): 1.73, ("L5B", "E"): 1.73, ("L5A", "LTS"): 0.6
 # Science 274:1724), not as tonic clocks (tuned values). The current stands for everything that
 # sets a cell's mean potential and is not modelled (leak and tonic conductances, VIP->SST
 # inhibition, neuromodulation).
-TARGET_MEAN_INPUT = {"E": -4.0, "FS": -0.5, "LTS": -3.0}
+TARGET_MEAN_INPUT = {"E": -3.5, "FS": 2.5, "LTS": -3.0}
 REFERENCE_POTENTIAL_MV = -60.0     # where the mean input is evaluated: near the RS saddle (assumed)
 # Cell-to-cell heterogeneity: a constant bias current per cell, normal with mean 0 and this SD
 # (mV/ms). Small, so that no cell's mean input crosses the rheobase (the earlier model used SD
 # 6.4 and made 60 % of the active cells tonic clocks). Assumed.
 BIAS_SD = {"E": 0.5, "FS": 0.5, "LTS": 0.5}
 # Heterogeneity of the firing pattern, as in Izhikevich's (2003) own network: an excitatory
-# cell's c and d are c + 15 r^2 and d - 6 r^2 with r uniform in [0, 1] per cell, which mixes
-# regular spiking (r = 0) with intrinsically bursting and chattering cells (r -> 1), all found
-# among cortical pyramidal cells (Izhikevich 2003, IEEE Trans Neural Netw 14:1569, network code).
-PATTERN_HETEROGENEITY = {"E": {"c": 15.0, "d": -6.0}}
+# cell's c and d are c + 15 r^2 and d + delta_d r^2 with r uniform in [0, 1] per cell, which
+# mixes regular spiking (r = 0) with intrinsically bursting and chattering cells (r -> 1, c = -50
+# and d = 2, his chattering set), all found among cortical pyramidal cells (Izhikevich 2003,
+# IEEE Trans Neural Netw 14:1569, network code: d - 6 r^2 from RS's d = 8; here from 4, so -2).
+PATTERN_HETEROGENEITY = {"E": {"c": 15.0, "d": -2.0}}
 
 # Rates the mean-input compensation assumes for each population (Hz; brainmodel.model.scaling):
 # in vivo spontaneous rates in rodent sensorimotor cortex. E per layer after de Kock et al.
@@ -248,6 +257,7 @@ class CortexSpec:
     threshold: str = THRESHOLD
     reset: str = RESET
     constants_mv_ms: dict = field(default_factory=lambda: dict(CONSTANTS_MV_MS))
+    ampa_decay_ms: dict = field(default_factory=lambda: dict(AMPA_DECAY_MS))
     pathways: tuple[Pathway, ...] = ()
     total_density_per_mm3: float = TOTAL_NEURON_DENSITY_PER_MM3
     background_rate_hz: float = BACKGROUND_RATE_HZ

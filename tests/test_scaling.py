@@ -87,3 +87,28 @@ def test_old_one_over_k_rule_would_inflate_the_variance():
 def test_bad_fraction_is_refused():
     with pytest.raises(BrainmodelError, match="in-degree fraction"):
         scaling.weight_factor(0.0)
+
+
+def test_moments_use_the_postsynaptic_cells_ampa_decay():
+    # Campbell's theorem per target: mean r w tau, variance r w^2 tau / 2 with the decay of the
+    # cell that receives the input (FS cells' AMPA decays faster, regions.cortex.AMPA_DECAY_MS)
+    from brainmodel.model.edges import edge_table
+    table = edge_table(np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.5, 0.25, 0.125]),
+                       np.full(3, 1.0), "ampa", 0.1)
+    rates = np.array([4.0, 2.0, 0.0])
+    tau = np.array([5.0, 5.0, 2.5])
+    mean, variance = scaling.synaptic_moments([table], rates, {"ampa": tau, "gaba": 6.0}, 3)["ampa"]
+    w = table.weight
+    assert mean == pytest.approx([0.0, 4.0 * w[0] * 0.005,
+                                  (4.0 * w[1] + 2.0 * w[2]) * 0.0025])
+    assert variance == pytest.approx([0.0, 4.0 * w[0] ** 2 * 0.005 / 2,
+                                      (4.0 * w[1] ** 2 + 2.0 * w[2] ** 2) * 0.0025 / 2])
+
+
+def test_ampa_decay_per_cell_follows_the_spec(data_dir):
+    config = configure("m1-gamma", density=0.02, indegree=0.02, data_dir=data_dir)
+    model = build(config, progress=lambda m: None)
+    tau = parameters.ampa_decay_ms(model)
+    fs = model.cells.type == "FS"
+    assert fs.any() and np.all(tau[fs] == model.spec.ampa_decay_ms["FS"])
+    assert np.all(tau[~fs] == model.spec.constants_mv_ms["tau_ampa"])

@@ -20,7 +20,12 @@ def column_mask(model, radius_um: float) -> np.ndarray:
 
 
 def summarise(model, config, node_ids, times_ms) -> dict:
-    """Rates, spectrum of the stimulated population and gamma phases per layer and type."""
+    """Rates, spectrum of the stimulated population and gamma phases per layer and type.
+
+    The phases describe the network's response: the reference (the stimulated layer's cells in
+    the column) and the per-layer statistics leave out the DC-driven cells, which fire as the
+    current makes them (100-150 Hz, a few spikes per gamma cycle) and in L2/3 would give most of
+    the E spikes. ``with_driven_cells`` has the same statistics with them included."""
     cells, stim = model.cells, model.stimulus
     column = column_mask(model, config.column_radius_um)
     start, stop = config.analysis_start_ms, min(config.duration_ms, stim.offset_ms)
@@ -42,26 +47,23 @@ def summarise(model, config, node_ids, times_ms) -> dict:
             "stimulus_hz": mean_rate(times_ms[in_pop], len(members), start, stop),
             "column_stimulus_hz": mean_rate(times_ms[in_col], n_col, start, stop)}
 
-    reference = column & (cells.layer == stim.layer)
+    network = column & ~model.stimulated
+    reference = network & (cells.layer == stim.layer)
     ref_rate, peak = rate_and_peak(times_ms[reference[node_ids]], int(reference.sum()),
                                     start, stop)
     dc_rate, dc_peak = rate_and_peak(times_ms[model.stimulated[node_ids]],
                                       int(model.stimulated.sum()), start, stop)
-    phases, checks = {}, {}
+    phases, checks, with_driven = {}, {}, {}
     if np.isfinite(peak["frequency_hz"]):
         phase = spectra.gamma_phase(ref_rate, peak["frequency_hz"])
-        for layer, cell_type in cells.populations:
-            sel = column & (cells.layer == layer) & (cells.type == cell_type)
-            window = sel[node_ids] & (times_ms >= start) & (times_ms < stop)
-            if not window.any():
-                continue
-            stats = spectra.circular_stats(spectra.spike_phases(times_ms[window], phase, start))
-            stats["mean_phase_deg"] = float(np.degrees(stats["mean_phase_rad"]))
-            phases.setdefault(layer, {})[cell_type] = stats
         depth = model.voxels.depth[cells.voxel_row]
+        phases = layer_phases(cells, network, node_ids, times_ms, phase, start, stop)
         layer_depth = {layer: float(depth[column & (cells.layer == layer)].mean())
                        for layer in phases}
         checks = phase_checks(phases, layer_depth)
+        all_column = layer_phases(cells, column, node_ids, times_ms, phase, start, stop)
+        with_driven = {"gamma_phase": all_column,
+                       "checks": phase_checks(all_column, layer_depth)}
     return {"experiment": config.experiment,
             "stimulus": {"layer": stim.layer, "voxel_ijk": list(stim.voxel_ijk),
                          "onset_ms": stim.onset_ms, "offset_ms": stim.offset_ms,
@@ -69,10 +71,27 @@ def summarise(model, config, node_ids, times_ms) -> dict:
                          "n_stimulated_cells": int(model.stimulated.sum())},
             "analysis_window_ms": [start, stop], "column_radius_um": config.column_radius_um,
             "reference_population": f"{stim.layer} cells within {config.column_radius_um:g} um "
-                                    f"(tangential) of the stimulated voxel",
+                                    f"(tangential) of the stimulated voxel, DC-driven cells "
+                                    f"excluded",
             "spectral_peak": peak,
             "stimulated_cells": {"rate_hz": float(dc_rate.mean()), "spectral_peak": dc_peak},
-            "rates": rates, "gamma_phase": phases, "checks": checks}
+            "rates": rates, "gamma_phase": phases, "checks": checks,
+            "with_driven_cells": with_driven}
+
+
+def layer_phases(cells, members, node_ids, times_ms, phase, start, stop) -> dict:
+    """Circular statistics of the spike phases per layer and type of the cells in ``members``
+    (bool per cell), against the reference ``phase`` (``spectra.gamma_phase``)."""
+    phases = {}
+    for layer, cell_type in cells.populations:
+        sel = members & (cells.layer == layer) & (cells.type == cell_type)
+        window = sel[node_ids] & (times_ms >= start) & (times_ms < stop)
+        if not window.any():
+            continue
+        stats = spectra.circular_stats(spectra.spike_phases(times_ms[window], phase, start))
+        stats["mean_phase_deg"] = float(np.degrees(stats["mean_phase_rad"]))
+        phases.setdefault(layer, {})[cell_type] = stats
+    return phases
 
 
 def rate_and_peak(times_ms, n_cells, start, stop):

@@ -15,8 +15,9 @@ def all_figures(folder: Path, model, config, node_ids, times_ms, summary) -> Non
     folder.mkdir(parents=True, exist_ok=True)
     column = column_mask(model, config.column_radius_um)
     raster(folder / "raster.png", model, column, node_ids, times_ms, config)
-    spectrum(folder / "spectrum.png", model, column, node_ids, times_ms, config, summary)
-    phase_histograms(folder / "gamma_phase.png", model, column, node_ids, times_ms, config,
+    network = column & ~model.stimulated      # the phases' reference leaves out the DC cells
+    spectrum(folder / "spectrum.png", model, network, node_ids, times_ms, config, summary)
+    phase_histograms(folder / "gamma_phase.png", model, network, node_ids, times_ms, config,
                      summary)
     view_3d(folder / "model_3d.png", model)
     if len(model.area_group) > 1:

@@ -68,8 +68,8 @@ def assumed_rates(model) -> np.ndarray:
 def synaptic_input_moments(model) -> dict:
     """Per cell and receptor, mean and variance of the synaptic conductance that the cortical
     edges give at the assumed rates: {receptor: (mean, variance)} (``scaling.synaptic_moments``)."""
-    spec, n = model.spec, len(model.cells)
-    return scaling.synaptic_moments(model.edges, assumed_rates(model), _tau_ms(spec), n,
+    n = len(model.cells)
+    return scaling.synaptic_moments(model.edges, assumed_rates(model), _tau_ms(model), n,
                                     model.n_cortex or n)
 
 
@@ -80,11 +80,23 @@ def background_input_moments(model, indegree_fraction: float) -> tuple[np.ndarra
     weight = cell_constants(model, indegree_fraction)["w_background"]
     weight[(model.n_cortex or len(weight)):] = 0.0
     return scaling.background_moments(background_sources(spec, indegree_fraction),
-                                      spec.background_rate_hz, weight, _tau_ms(spec)["ampa"])
+                                      spec.background_rate_hz, weight, _tau_ms(model)["ampa"])
 
 
-def _tau_ms(spec) -> dict:
-    return {"ampa": spec.constants_mv_ms["tau_ampa"], "gaba": spec.constants_mv_ms["tau_gaba"]}
+def ampa_decay_ms(model) -> np.ndarray:
+    """Per cell, the AMPA decay time constant (ms): ``spec.ampa_decay_ms`` for the cortical
+    types it lists, ``spec.constants_mv_ms["tau_ampa"]`` for every other cell."""
+    spec, cells = model.spec, model.cells
+    n_cortex = model.n_cortex or len(cells)
+    tau = np.full(len(cells), float(spec.constants_mv_ms["tau_ampa"]))
+    for cell_type, value in spec.ampa_decay_ms.items():
+        tau[:n_cortex][cells.type[:n_cortex] == cell_type] = value
+    return tau
+
+
+def _tau_ms(model) -> dict:
+    """Decay per receptor: AMPA per cell (``ampa_decay_ms``), GABA_A one constant."""
+    return {"ampa": ampa_decay_ms(model), "gaba": model.spec.constants_mv_ms["tau_gaba"]}
 
 
 def scaled_mean_conductances(model, indegree_fraction: float) -> dict[str, np.ndarray]:
@@ -171,13 +183,14 @@ def stimulus_conductances(model, driven: np.ndarray, indegree_fraction: float) -
             rate = tonic_rate_hz(cell_type.neuron, model.stimulus.amplitude_mv
                                  + spec.target_mean_input.get(name, 0.0))
             extra[members] = np.maximum(rate - assumed[members], 0.0)
-    tau_s = spec.constants_mv_ms["tau_ampa"] / 1000.0
+    tau_s = ampa_decay_ms(model) / 1000.0
     n_cortex = model.n_cortex or n
     for table in model.edges:
         if table.receptor != "ampa" or len(table) == 0:
             continue
         keep = driven[table.pre] & (table.post < n_cortex)
-        out += np.bincount(table.post[keep], table.weight[keep] * extra[table.pre[keep]] * tau_s,
+        post = table.post[keep]
+        out += np.bincount(post, table.weight[keep] * extra[table.pre[keep]] * tau_s[post],
                            minlength=n)
     return out * (1.0 / scaling.mean_fraction(indegree_fraction) - 1.0)
 

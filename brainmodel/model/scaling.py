@@ -63,7 +63,9 @@ def synaptic_moments(tables, pre_rate_hz: np.ndarray, tau_ms: dict, n_cells: int
         if n_scaled is not None:
             keep = (pre < n_scaled) & (post < n_scaled)
             pre, post, weight = pre[keep], post[keep], weight[keep]
-        tau_s = tau_ms[table.receptor] / 1000.0
+        tau_s = np.asarray(tau_ms[table.receptor], dtype=float) / 1000.0
+        if tau_s.ndim:
+            tau_s = tau_s[post]
         rate = pre_rate_hz[pre]
         mean, variance = out[table.receptor]
         mean += np.bincount(post, rate * weight * tau_s, minlength=n_cells)
@@ -74,7 +76,7 @@ def synaptic_moments(tables, pre_rate_hz: np.ndarray, tau_ms: dict, n_cells: int
 def background_moments(n_sources: int, rate_hz: float, weight: np.ndarray,
                        tau_ms: float) -> tuple[np.ndarray, np.ndarray]:
     """Mean and variance of the conductance of ``n_sources`` Poisson inputs of ``rate_hz`` with
-    per-cell weight ``weight`` (AMPA decay ``tau_ms``)."""
+    per-cell weight ``weight`` (AMPA decay ``tau_ms``, one number or one per cell)."""
     total = n_sources * rate_hz * tau_ms / 1000.0
     return total * weight, total * weight ** 2 / 2.0
 

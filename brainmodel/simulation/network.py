@@ -14,12 +14,15 @@ import numpy as np
 from regions.cortex import RECEPTOR_VARIABLE
 
 from ..model.edges import by_receptor
-from ..model.parameters import (background_sources, balancing_currents, bias_currents,
-                                cell_constants, compensating_conductances, derive_seeds,
+from ..model.parameters import (ampa_decay_ms, background_sources, balancing_currents,
+                                bias_currents, cell_constants, compensating_conductances, derive_seeds,
                                 exact_sum_weights, initial_state, pattern_offsets,
                                 scaled_mean_conductances, stimulus_conductances)
 from .background import EVENT_MODE_BELOW, poisson_events_function
 from .delivery import EDGES_FILE, load_code, tick_function, write_edges
+
+# spec.constants_mv_ms entries that the equations declare per cell (set from ampa_decay_ms)
+PER_CELL_CONSTANTS = ("tau_ampa",)
 
 
 def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=None,
@@ -47,7 +50,7 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     # every object runs on the default clock (brian2cuda's delay code refers to it by name)
     b2.defaultclock.dt = config.dt_ms * b2.ms
     namespace = {k: v * (b2.mV if k.startswith("E_") else b2.ms)
-                 for k, v in spec.constants_mv_ms.items()}
+                 for k, v in spec.constants_mv_ms.items() if k not in PER_CELL_CONSTANTS}
     namespace["mV"] = b2.mV
     namespace.update(background_namespace(spec, config, seeds["simulation"]))
     receptor_names = list(dict.fromkeys(t.receptor for t in model.edges))
@@ -74,6 +77,7 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     group.c = (constants["c"] + pattern["c"])[ids] * b2.mV
     group.d = (constants["d"] + pattern["d"])[ids] * b2.mV
     group.w_background = constants["w_background"][ids]
+    group.tau_ampa = ampa_decay_ms(model)[ids] * b2.ms
     means = scaled_mean_conductances(model, config.indegree_fraction)
     compensation = compensating_conductances(model, config.indegree_fraction, means)
     group.I_bias = (bias_currents(model, seeds["heterogeneity"])
