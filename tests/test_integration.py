@@ -41,11 +41,15 @@ def test_output_folder_contents(default_run):
     assert timings["synaptic_events"] > 0
 
 
-def test_the_network_rests_irregular_and_the_dc_raises_gamma_against_its_control(default_run):
+def test_the_network_rests_irregular_and_the_dc_raises_gamma_against_its_control(
+        tmp_path, data_dir):
     # m1-gamma runs the compiled network with the DC and without it (spikes-rest.h5); the
-    # thresholds are for this small, short run (density 0.1, 1 s; issue 20's checks are for
-    # the default run, docs/science.md)
-    _, folder = default_run
+    # thresholds are for the default run (density 0.2, 2.2 s; issue 20's checks
+    # are for the default run, docs/science.md). At density 0.1 the rest spectrum's gamma
+    # peak (5.8x median) exceeds the DC run's (4.2x): the regime is tuned at 0.2.
+    folder = bm.run(_config(tmp_path, "regime", density=0.2, duration_ms=2200.0,
+                            data_dir=data_dir),
+                    progress=lambda m: None).output
     assert (folder / "spikes-rest.h5").is_file()
     summary = json.loads((folder / "summary.json").read_text())
     regime = summary["regime"]
