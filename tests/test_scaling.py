@@ -97,7 +97,8 @@ def test_moments_use_the_postsynaptic_cells_ampa_decay():
                        np.full(3, 1.0), "ampa", 0.1)
     rates = np.array([4.0, 2.0, 0.0])
     tau = np.array([5.0, 5.0, 2.5])
-    mean, variance = scaling.synaptic_moments([table], rates, {"ampa": tau, "gaba": 6.0}, 3)["ampa"]
+    moments = scaling.synaptic_moments([table], rates, {"ampa": tau, "gaba": 6.0}, 3)
+    mean, variance = moments["ampa"]
     w = table.weight
     assert mean == pytest.approx([0.0, 4.0 * w[0] * 0.005,
                                   (4.0 * w[1] + 2.0 * w[2]) * 0.0025])

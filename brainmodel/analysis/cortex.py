@@ -19,6 +19,12 @@ def column_mask(model, radius_um: float) -> np.ndarray:
     return np.linalg.norm(model.cells.surface_um - centre, axis=1) <= radius_um
 
 
+def network_column(model, radius_um: float) -> np.ndarray:
+    """Column cells (``column_mask``) that the DC does not drive: the network whose response
+    the spectrum's reference and the phases describe."""
+    return column_mask(model, radius_um) & ~model.stimulated
+
+
 def summarise(model, config, node_ids, times_ms) -> dict:
     """Rates, spectrum of the stimulated population and gamma phases per layer and type.
 
@@ -47,7 +53,7 @@ def summarise(model, config, node_ids, times_ms) -> dict:
             "stimulus_hz": mean_rate(times_ms[in_pop], len(members), start, stop),
             "column_stimulus_hz": mean_rate(times_ms[in_col], n_col, start, stop)}
 
-    network = column & ~model.stimulated
+    network = network_column(model, config.column_radius_um)
     reference = network & (cells.layer == stim.layer)
     ref_rate, peak = rate_and_peak(times_ms[reference[node_ids]], int(reference.sum()),
                                     start, stop)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis import spectra
-from ..analysis.cortex import column_mask
+from ..analysis.cortex import column_mask, network_column
 from .common import LAYER_COLOURS, TYPE_COLOURS, cycle_colours, new_figure
 
 
@@ -15,7 +15,7 @@ def all_figures(folder: Path, model, config, node_ids, times_ms, summary) -> Non
     folder.mkdir(parents=True, exist_ok=True)
     column = column_mask(model, config.column_radius_um)
     raster(folder / "raster.png", model, column, node_ids, times_ms, config)
-    network = column & ~model.stimulated      # the phases' reference leaves out the DC cells
+    network = network_column(model, config.column_radius_um)   # the phases' reference
     spectrum(folder / "spectrum.png", model, network, node_ids, times_ms, config, summary)
     phase_histograms(folder / "gamma_phase.png", model, network, node_ids, times_ms, config,
                      summary)

@@ -15,14 +15,11 @@ from regions.cortex import RECEPTOR_VARIABLE
 
 from ..model.edges import by_receptor
 from ..model.parameters import (ampa_decay_ms, background_sources, balancing_currents,
-                                bias_currents, cell_constants, compensating_conductances, derive_seeds,
-                                exact_sum_weights, initial_state, pattern_offsets,
+                                bias_currents, cell_constants, compensating_conductances,
+                                derive_seeds, exact_sum_weights, initial_state, pattern_offsets,
                                 scaled_mean_conductances, stimulus_conductances)
 from .background import EVENT_MODE_BELOW, poisson_events_function
 from .delivery import EDGES_FILE, load_code, tick_function, write_edges
-
-# spec.constants_mv_ms entries that the equations declare per cell (set from ampa_decay_ms)
-PER_CELL_CONSTANTS = ("tau_ampa",)
 
 
 def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=None,
@@ -49,8 +46,10 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     b2.seed(seeds["simulation"])
     # every object runs on the default clock (brian2cuda's delay code refers to it by name)
     b2.defaultclock.dt = config.dt_ms * b2.ms
+    # constants the equations declare per cell (tau_ampa, from ampa_decay_ms) stay out
+    per_cell = b2.Equations(spec.equations).names
     namespace = {k: v * (b2.mV if k.startswith("E_") else b2.ms)
-                 for k, v in spec.constants_mv_ms.items() if k not in PER_CELL_CONSTANTS}
+                 for k, v in spec.constants_mv_ms.items() if k not in per_cell}
     namespace["mV"] = b2.mV
     namespace.update(background_namespace(spec, config, seeds["simulation"]))
     receptor_names = list(dict.fromkeys(t.receptor for t in model.edges))
