@@ -70,8 +70,8 @@ def parser() -> argparse.ArgumentParser:
                         "are multiplied by 1/sqrt(k) and the missing mean input is a constant "
                         "conductance (docs/model.md, Scaling)")
     p.add_argument("--duration", type=float, default=None,
-                   help=f"biological time in ms (default: the experiment's; m1-gamma: "
-                        f"{RunConfig.duration_ms:g})")
+                   help=f"biological time in ms (default: the experiment's; m1-gamma: 4200, "
+                        f"others without their own: {RunConfig.duration_ms:g})")
     p.add_argument("--dt", type=float, default=RunConfig.dt_ms, help="integration step (ms)")
     p.add_argument("--seed", type=int, default=RunConfig.seed, help="master seed (placement, connectivity, "
                    "initial state and simulation seeds derive from it)")

@@ -80,3 +80,20 @@ def test_pathway_sigma_keeps_the_column_in_degree():
     assert e_fs.p_max * cortex.column_average(150.0) == pytest.approx(0.1346)
     assert e_e.p_max * cortex.column_average(cortex.SIGMA_UM) == pytest.approx(0.1009)
     assert all(p.p_max <= 1.0 for p in spec.pathways)
+
+
+def test_balancing_brings_each_population_to_its_type_target_plus_layer_offset():
+    model = _tiny_model(n_per_population=50)
+    spec, cells, n = model.spec, model.cells, len(model.cells)
+    rng = np.random.default_rng(3)
+    means = {key: rng.uniform(0.0, 0.05, n) for key in ("ampa", "gaba", "background")}
+    compensation = {key: rng.uniform(0.0, 0.01, n) for key in ("ampa", "gaba")}
+    current = parameters.mean_input_current(model, means, compensation,
+                                            spec.reference_potential_mv)
+    total = current + parameters.balancing_currents(model, means, compensation)
+    assert spec.target_offset_by_layer                    # the default spec has offsets
+    for layer, cell_type in spec.populations:
+        members = (cells.layer == layer) & (cells.type == cell_type)
+        expected = (spec.target_mean_input[cell_type]
+                    + spec.target_offset_by_layer.get((layer, cell_type), 0.0))
+        assert total[members].mean() == pytest.approx(expected, abs=1e-9), (layer, cell_type)

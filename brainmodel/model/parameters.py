@@ -141,10 +141,10 @@ def mean_input_current(model, means: dict, compensation: dict, v_mv: float) -> n
 def balancing_currents(model, means: dict, compensation: dict) -> np.ndarray:
     """Per cortical cell, the constant current that brings the mean input of its layer and type
     (pooled over areas; at the assumed rates, at ``spec.reference_potential_mv``) to the type's
-    target (``spec.target_mean_input``), below the rheobase: the cells then fire from
-    fluctuations, not from their mean (0 for the non-cortical cells and for types without a
-    target). ``means`` and ``compensation``: ``scaled_mean_conductances`` and
-    ``compensating_conductances`` of the model."""
+    target (``spec.target_mean_input`` plus ``spec.target_offset_by_layer``), below the
+    rheobase: the cells then fire from fluctuations, not from their mean (0 for the
+    non-cortical cells and for types without a target). ``means`` and ``compensation``:
+    ``scaled_mean_conductances`` and ``compensating_conductances`` of the model."""
     spec, cells = model.spec, model.cells
     n_cortex = model.n_cortex or len(cells)
     current = mean_input_current(model, means, compensation, spec.reference_potential_mv)
@@ -154,6 +154,9 @@ def balancing_currents(model, means: dict, compensation: dict) -> np.ndarray:
         mask = (cells.type == cell_type) & (np.arange(len(cells)) < n_cortex)
         if mask.any():
             out[mask] = target - scaling.population_average(current[mask], population[mask])
+    for (layer, cell_type), offset in spec.target_offset_by_layer.items():
+        out[(cells.layer == layer) & (cells.type == cell_type)
+            & (np.arange(len(cells)) < n_cortex)] += offset
     return out
 
 
@@ -162,10 +165,11 @@ def stimulus_conductances(model, driven: np.ndarray, indegree_fraction: float) -
     DC-driven cells' extra firing gives at full scale and that their scaled synapses (which
     carry sqrt(k) of it) lack, (1 / sqrt(k) - 1) x sum over their synapses of w x dr x tau.
     dr: the driven type's rate under the DC (an isolated cell at the stimulus amplitude plus
-    its target mean input, ``regions.neurons.tonic_rate_hz``) minus its assumed rate. The
-    compensation of the resting mean (``compensating_conductances``) assumes fixed rates; this
-    is the same correction for the rates the stimulus changes, so the stimulus's mean effect on
-    its targets does not depend on k either (``brainmodel.model.scaling``).
+    its layer and type's target mean input, ``regions.neurons.tonic_rate_hz``) minus its
+    assumed rate. The compensation of the resting mean (``compensating_conductances``) assumes
+    fixed rates; this is the same correction for the rates the stimulus changes, so the
+    stimulus's mean effect on its targets does not depend on k either
+    (``brainmodel.model.scaling``).
 
     Only for a stimulus of one voxel: a stimulus with a radius (topography, co-simulation)
     drives hundreds of cells, whose own synapses carry its effect, and the added mean made the
@@ -177,12 +181,14 @@ def stimulus_conductances(model, driven: np.ndarray, indegree_fraction: float) -
         return out
     extra = np.zeros(n)
     assumed = assumed_rates(model)
-    for name, cell_type in spec.types.items():
-        members = driven & (cells.type == name)
-        if members.any():
-            rate = tonic_rate_hz(cell_type.neuron, model.stimulus.amplitude_mv
-                                 + spec.target_mean_input.get(name, 0.0))
-            extra[members] = np.maximum(rate - assumed[members], 0.0)
+    for layer in np.unique(cells.layer[driven]):
+        for name, cell_type in spec.types.items():
+            members = driven & (cells.type == name) & (cells.layer == layer)
+            if members.any():
+                target = (spec.target_mean_input.get(name, 0.0)
+                          + spec.target_offset_by_layer.get((layer, name), 0.0))
+                rate = tonic_rate_hz(cell_type.neuron, model.stimulus.amplitude_mv + target)
+                extra[members] = np.maximum(rate - assumed[members], 0.0)
     tau_s = ampa_decay_ms(model) / 1000.0
     n_cortex = model.n_cortex or n
     for table in model.edges:
