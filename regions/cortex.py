@@ -45,7 +45,12 @@ in vivo (Cardin et al. 2009, Nature 459:663; Adesnik & Scanziani 2010, Nature 46
 the FS cells fire sparsely and from independent input, so the loop does not oscillate; the DC
 supplies the coherent drive it needs. In a model of density f the voxel holds f of its cells;
 the mean input the missing ones would give their targets is added while the DC is on
-(brainmodel.model.parameters.stimulus_conductances).
+(brainmodel.model.parameters.stimulus_conductances). Depth order: the deep E cells receive
+strong descending excitation from L2/3 E (DESCENDING_EXCITATION_FACTOR) and background kicks no
+larger than the other layers'; they fire from the L2/3 E volley, a synaptic and a vertical
+conduction delay after it, so their gamma phase lags L2/3's, as the reference study attributes
+to descending excitation (DESIGN.md item 1). With larger background kicks of their own they
+escaped the common FS inhibition first and led L2/3.
 """
 from __future__ import annotations
 
@@ -163,10 +168,11 @@ DEEP_LAYERS = ("L5A", "L5B", "L6")
 # The reference study attributes the later gamma phase of deep layers to strong descending
 # excitation (Igarashi et al. 2019; DESIGN.md item 1): L2/3 E -> deep E and L5 E -> L6 E weights
 # are multiplied by this factor, and deep E -> deep FS weights by DEEP_E_TO_FS_FACTOR (both
-# tuned; 1 leaves the Avermann-based weights as they are; 1.5 moved the deep layers' phase
-# later and flattened the resting spectrum; 2 (third pass) strengthens the DC's effect in the
-# hardest seed and keeps E and FS in phase in the deep layers).
-DESCENDING_EXCITATION_FACTOR = 2.0
+# tuned; 1 leaves the Avermann-based weights as they are). At 3 the deep E cells fire from
+# the L2/3 E volley and so after it (the depth order of the reference study), when their own
+# background is not larger than the other layers' (BACKGROUND_FACTOR): with large background
+# kicks they escaped the common FS inhibition before the L2/3 E cells and led them.
+DESCENDING_EXCITATION_FACTOR = 3.0
 DEEP_E_TO_FS_FACTOR = 1.0
 
 
@@ -199,13 +205,13 @@ BACKGROUND_INDEGREE = {"L2/3": 1600, "L4": 2100, "L5A": 2000, "L5B": 2000, "L6":
 BACKGROUND_SOURCES = 1000           # Poisson sources per cell at full scale
 BACKGROUND_WEIGHT = {"E": 0.02, "FS": 0.045, "LTS": 0.015}  # per input spike (tuned)
 # Extra factor per (layer, type) on the background weight (tuned; with the balancing current it
-# changes the size of the fluctuations only). L5 values from an earlier version of the model.
+# changes the size of the fluctuations only). L5 LTS values from an earlier version of the
+# model (which also had L5 E x1.73; see DESCENDING_EXCITATION_FACTOR for why it is gone).
 # L2/3 FS x1.4 (third pass): with the common FS weight they fired 4-5 Hz at rest against the
 # 10 Hz assumed for them (awake L2/3 FS cells, Gentet et al. 2010, Neuron 65:422); larger
 # independent kicks raise their rate without the coherent drive that a higher mean (target)
 # gave, which brought back a resting 30-50 Hz peak.
-BACKGROUND_FACTOR = {("L5A", "E"): 1.73, ("L5B", "E"): 1.73, ("L5A", "LTS"): 0.67,
-                     ("L5B", "LTS"): 0.67, ("L2/3", "FS"): 1.4}
+BACKGROUND_FACTOR = {("L5A", "LTS"): 0.67, ("L5B", "LTS"): 0.67, ("L2/3", "FS"): 1.4}
 # The regime: the mean input of every population, at the assumed rates and at the reference
 # potential, is set to TARGET_MEAN_INPUT (mV/ms) by a constant balancing current per population
 # (brainmodel.model.parameters.balancing_currents). The targets lie below the rheobase of an
@@ -216,11 +222,13 @@ BACKGROUND_FACTOR = {("L5A", "E"): 1.73, ("L5B", "E"): 1.73, ("L5A", "LTS"): 0.6
 # inhibition, neuromodulation).
 TARGET_MEAN_INPUT = {"E": -3.5, "FS": 2.5, "LTS": -3.0}
 # Per (layer, type) offset on the type's target (mV/ms; tuned). The targets are one per type,
-# but the fluctuations differ per layer, and with the common target L6 E cells fired 0.3-0.5 Hz
-# and L2/3 E cells (after the L2/3 FS background above) 0.48 Hz at rest, against the 1.5 and
-# 1 Hz the compensation assumes for them (ASSUMED_RATE_HZ); the offsets move them towards
-# those rates.
-TARGET_OFFSET_BY_LAYER = {("L2/3", "E"): 0.15, ("L6", "E"): 1.8}
+# but the fluctuations differ per layer: with the common target the deep E cells (whose
+# background is no larger than L2/3's, and whose strong descending input is balanced at
+# assumed rates above the measured ones) fired 0.03-0.3 Hz and L2/3 E 0.48 Hz at rest,
+# against the 1-4 Hz the compensation assumes for them (ASSUMED_RATE_HZ); the offsets move
+# them towards those rates. Target plus offset stays below the rheobase (about 4) everywhere.
+TARGET_OFFSET_BY_LAYER = {("L2/3", "E"): 0.15, ("L5A", "E"): 4.5, ("L5B", "E"): 4.5,
+                          ("L6", "E"): 4.0}
 REFERENCE_POTENTIAL_MV = -60.0     # where the mean input is evaluated: near the RS saddle (assumed)
 # Cell-to-cell heterogeneity: a constant bias current per cell, normal with mean 0 and this SD
 # (mV/ms). Small, so that no cell's mean input crosses the rheobase (the earlier model used SD
@@ -231,7 +239,11 @@ BIAS_SD = {"E": 0.5, "FS": 0.5, "LTS": 0.5}
 # mixes regular spiking (r = 0) with intrinsically bursting and chattering cells (r -> 1, c = -50
 # and d = 2, his chattering set), all found among cortical pyramidal cells (Izhikevich 2003,
 # IEEE Trans Neural Netw 14:1569, network code: d - 6 r^2 from RS's d = 8; here from 4, so -2).
-PATTERN_HETEROGENEITY = {"E": {"c": 15.0, "d": -2.0}}
+# The c spread is 20 here (his 15; tuned): c reaches -55, his intrinsically bursting value, at
+# r = 0.71 instead of 0.82 (and -45 at r = 1), so about 29 % of the E cells burst or chatter
+# instead of 18 % (intrinsically bursting and chattering pyramidal cells: Connors & Gutnick
+# 1990, Trends Neurosci 13:99; Gray & McCormick 1996, Science 274:109).
+PATTERN_HETEROGENEITY = {"E": {"c": 20.0, "d": -2.0}}
 
 # Rates the mean-input compensation assumes for each population (Hz; brainmodel.model.scaling):
 # in vivo spontaneous rates in rodent sensorimotor cortex. E per layer after de Kock et al.
