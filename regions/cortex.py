@@ -235,14 +235,15 @@ REFERENCE_POTENTIAL_MV = -60.0     # where the mean input is evaluated: near the
 # 6.4 and made 60 % of the active cells tonic clocks). Assumed.
 BIAS_SD = {"E": 0.5, "FS": 0.5, "LTS": 0.5}
 # Heterogeneity of the firing pattern, as in Izhikevich's (2003) own network: an excitatory
-# cell's c and d are c + 15 r^2 and d + delta_d r^2 with r uniform in [0, 1] per cell, which
-# mixes regular spiking (r = 0) with intrinsically bursting and chattering cells (r -> 1, c = -50
-# and d = 2, his chattering set), all found among cortical pyramidal cells (Izhikevich 2003,
-# IEEE Trans Neural Netw 14:1569, network code: d - 6 r^2 from RS's d = 8; here from 4, so -2).
-# The c spread is 20 here (his 15; tuned): c reaches -55, his intrinsically bursting value, at
-# r = 0.71 instead of 0.82 (and -45 at r = 1), so about 29 % of the E cells burst or chatter
-# instead of 18 % (intrinsically bursting and chattering pyramidal cells: Connors & Gutnick
-# 1990, Trends Neurosci 13:99; Gray & McCormick 1996, Science 274:109).
+# cell's c and d are c + delta_c r^2 and d + delta_d r^2 with r uniform in [0, 1] per cell,
+# which mixes regular spiking (r = 0) with intrinsically bursting and chattering cells (r -> 1,
+# towards c = -50 and d = 2, his chattering set), all found among cortical pyramidal cells
+# (Izhikevich 2003, IEEE Trans Neural Netw 14:1569, network code: c + 15 r^2, d - 6 r^2 from
+# RS's d = 8; here d from 4, so -2). delta_c is 20 here (his 15; tuned): c reaches -55, his
+# intrinsically bursting value, at r = 0.71 instead of 0.82 (and -45 at r = 1), so about 29 %
+# of the E cells burst or chatter instead of 18 % (intrinsically bursting and chattering
+# pyramidal cells: Connors & Gutnick 1990, Trends Neurosci 13:99; Gray & McCormick 1996,
+# Science 274:109).
 PATTERN_HETEROGENEITY = {"E": {"c": 20.0, "d": -2.0}}
 
 # Rates the mean-input compensation assumes for each population (Hz; brainmodel.model.scaling):
