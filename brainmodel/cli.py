@@ -32,10 +32,11 @@ def parser() -> argparse.ArgumentParser:
         prog="brainmodel", description="Data-driven spiking model of the mouse brain (Brian2). "
         "With no options: the m1-gamma experiment on cpp_standalone. `fetch` downloads the "
         "Allen atlas files.", formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    experiments = registry()
     p.add_argument("--experiment", default=RunConfig.experiment,
                    help="named experiment; it sets the defaults of --regions, --hemisphere, "
                         "--density, --duration and --stim-region: " + "; ".join(
-                            f"{name}: {e.description}" for name, e in registry().items()))
+                            f"{name}: {e.description}" for name, e in experiments.items()))
     p.add_argument("--device", default="cpp_standalone",
                    help="runtime | cpp_standalone | cuda_standalone | genn")
     p.add_argument("--threads", type=int, default=0,
@@ -70,7 +71,9 @@ def parser() -> argparse.ArgumentParser:
                         "are multiplied by 1/sqrt(k) and the missing mean input is a constant "
                         "conductance (docs/model.md, Scaling)")
     p.add_argument("--duration", type=float, default=None,
-                   help=f"biological time in ms (default: the experiment's; m1-gamma: 4200, "
+                   help=f"biological time in ms (default: the experiment's; "
+                        f"{RunConfig.experiment}: "
+                        f"{experiments[RunConfig.experiment].defaults['duration_ms']:g}, "
                         f"others without their own: {RunConfig.duration_ms:g})")
     p.add_argument("--dt", type=float, default=RunConfig.dt_ms, help="integration step (ms)")
     p.add_argument("--seed", type=int, default=RunConfig.seed, help="master seed (placement, connectivity, "

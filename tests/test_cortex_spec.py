@@ -96,4 +96,5 @@ def test_balancing_brings_each_population_to_its_type_target_plus_layer_offset()
         members = (cells.layer == layer) & (cells.type == cell_type)
         expected = (spec.target_mean_input[cell_type]
                     + spec.target_offset_by_layer.get((layer, cell_type), 0.0))
+        assert parameters.target_mean_input(spec, layer, cell_type) == expected
         assert total[members].mean() == pytest.approx(expected, abs=1e-9), (layer, cell_type)

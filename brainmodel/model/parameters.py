@@ -138,6 +138,13 @@ def mean_input_current(model, means: dict, compensation: dict, v_mv: float) -> n
             + g_gaba * (spec.constants_mv_ms["E_gaba"] - v_mv))
 
 
+def target_mean_input(spec, layer: str, cell_type: str) -> float:
+    """The mean input (mV/ms) that balancing brings a cortical population to: its type's
+    ``spec.target_mean_input`` plus the layer's ``spec.target_offset_by_layer`` (0 without)."""
+    return (spec.target_mean_input.get(cell_type, 0.0)
+            + spec.target_offset_by_layer.get((layer, cell_type), 0.0))
+
+
 def balancing_currents(model, means: dict, compensation: dict) -> np.ndarray:
     """Per cortical cell, the constant current that brings the mean input of its layer and type
     (pooled over areas; at the assumed rates, at ``spec.reference_potential_mv``) to the type's
@@ -185,9 +192,8 @@ def stimulus_conductances(model, driven: np.ndarray, indegree_fraction: float) -
         for name, cell_type in spec.types.items():
             members = driven & (cells.type == name) & (cells.layer == layer)
             if members.any():
-                target = (spec.target_mean_input.get(name, 0.0)
-                          + spec.target_offset_by_layer.get((layer, name), 0.0))
-                rate = tonic_rate_hz(cell_type.neuron, model.stimulus.amplitude_mv + target)
+                rate = tonic_rate_hz(cell_type.neuron, model.stimulus.amplitude_mv
+                                     + target_mean_input(spec, layer, name))
                 extra[members] = np.maximum(rate - assumed[members], 0.0)
     tau_s = ampa_decay_ms(model) / 1000.0
     n_cortex = model.n_cortex or n
