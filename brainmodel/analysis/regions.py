@@ -1,12 +1,25 @@
 """Analysis of multi-region runs: per area or region and cell type, rate, spectrum, gamma-band
-coherence with the stimulated area and gamma-phase locking; the motor loop's observations
-(DESIGN.md item 2)."""
+power and coherence with the stimulated area, gamma-phase locking, each against the same network
+without the stimulus (its control); the motor loop's observations (DESIGN.md item 2)."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import spectra
 from .cortex import GAMMA_BAND_HZ, rate_and_peak
+
+# issue 21's criteria for "caused by the stimulus": the stimulated area's gamma power against
+# its control, and a region's gamma coherence with that area against its control
+REFERENCE_POWER_RATIO_MIN = 3.0
+COHERENCE_RATIO_MIN = 1.5
+LOOP_COHERENCE_KEYS = ("MOs E", "pons E", "cerebellum GrC")
+
+
+def gamma_band_power(rate: np.ndarray, band_hz=GAMMA_BAND_HZ) -> float:
+    """Power of a population rate's Welch spectrum summed over the band (Hz^2)."""
+    freqs, power = spectra.welch_spectrum(rate)
+    in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+    return float(power[in_band].sum() * (freqs[1] - freqs[0]))
 
 
 def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
@@ -25,13 +38,14 @@ def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
     phase = spectra.gamma_phase(ref_rate, peak_hz) if np.isfinite(peak_hz) else None
     window = (times_ms >= start) & (times_ms < stop)
     out = {"reference": {"population": f"all cells of {reference_area}",
-                         "area": reference_area, "spectral_peak": ref_peak}}
+                         "area": reference_area, "spectral_peak": ref_peak,
+                         "gamma_band_power": gamma_band_power(ref_rate)}}
     for name in dict.fromkeys(zip(label, cells.type)):
         members = (label == name[0]) & (cells.type == name[1])
         spikes = members[node_ids] & window
         rate, peak = rate_and_peak(times_ms[spikes], int(members.sum()), start, stop)
         entry = {"n_cells": int(members.sum()), "rate_hz": float(rate.mean()),
-                 "spectral_peak": peak}
+                 "spectral_peak": peak, "gamma_band_power": gamma_band_power(rate)}
         if rate.any():
             entry["gamma_coherence"] = spectra.band_coherence(
                 ref_rate, rate, GAMMA_BAND_HZ, rng=np.random.default_rng(len(out)))
@@ -41,6 +55,49 @@ def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
             entry["gamma_phase"] = stats
         out[f"{name[0]} {name[1]}"] = entry
     return out
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a / b) if b > 0 else (float("inf") if a > 0 else float("nan"))
+
+
+def against_control(stimulated: dict, control: dict) -> dict:
+    """Each population of ``summarise_regions`` with the stimulus against the same population in
+    the control run (same network, no stimulus): gamma band power and gamma coherence with the
+    stimulated area, both runs and their ratio, and whether the stimulated run's coherence is
+    above its shifted surrogates."""
+    out = {"reference": {
+        "gamma_band_power": stimulated["reference"]["gamma_band_power"],
+        "gamma_band_power_control": control["reference"]["gamma_band_power"],
+        "gamma_power_ratio": _ratio(stimulated["reference"]["gamma_band_power"],
+                                    control["reference"]["gamma_band_power"])}}
+    for name, entry in stimulated.items():
+        if name == "reference" or name not in control:
+            continue
+        rest = control[name]
+        row = {"gamma_power_ratio": _ratio(entry["gamma_band_power"], rest["gamma_band_power"])}
+        if "gamma_coherence" in entry and "gamma_coherence" in rest:
+            coherence, coherence_rest = (entry["gamma_coherence"]["coherence"],
+                                         rest["gamma_coherence"]["coherence"])
+            row.update(coherence=coherence, coherence_control=coherence_rest,
+                       coherence_ratio=_ratio(coherence, coherence_rest),
+                       above_surrogate=entry["gamma_coherence"]["above_surrogate"])
+        out[name] = row
+    return out
+
+
+def caused_checks(versus: dict, keys=LOOP_COHERENCE_KEYS) -> dict:
+    """Issue 21's criteria on ``against_control``: the stimulated area's gamma power at least
+    REFERENCE_POWER_RATIO_MIN x its control; per population in ``keys``, gamma coherence with
+    that area at least COHERENCE_RATIO_MIN x its control and above the shifted surrogates."""
+    def coherent(key):
+        row = versus.get(key, {})
+        return bool(row.get("coherence_ratio", 0.0) >= COHERENCE_RATIO_MIN
+                    and row.get("above_surrogate", False))
+    return {"reference_power_at_least_3x_control": bool(
+                versus["reference"]["gamma_power_ratio"] >= REFERENCE_POWER_RATIO_MIN),
+            "coherence_at_least_1.5x_control_and_above_surrogate": {k: coherent(k)
+                                                                    for k in keys}}
 
 
 def loop_checks(regions: dict) -> dict:

@@ -1,5 +1,5 @@
 """``agranular-bg-cb``: agranular motor cortex with striatum, pallidum, pons and cerebellum
-(DESIGN.md item 4)."""
+(DESIGN.md item 4); with the same network without the DC as its control (``spikes-rest.h5``)."""
 from .stimulated_cortex import StimulatedCortex
 
 EXPERIMENT = StimulatedCortex(
@@ -7,4 +7,5 @@ EXPERIMENT = StimulatedCortex(
     "left agranular motor cortex (MOp + MOs), striatum (CP), pallidum (GPe) and pons, right "
     "cerebellum; DC in one MOp L2/3 voxel; voxel rate map",
     {"regions": ("MOp", "MOs"), "nuclei": ("striatum", "pallidum", "pons", "cerebellum"),
-     "duration_ms": 1500.0, "density": 0.05}, required_regions=("MOp",), order=20)
+     "duration_ms": 1500.0, "density": 0.05}, required_regions=("MOp",), order=20,
+    rest_control=True)

@@ -1,7 +1,10 @@
 """The common shape of m1-gamma, motor-loop, agranular-bg-cb and bihemispheric-cortex: one run of
 the DC stimulus in one voxel, analysed in the stimulated column (rates, spectrum, gamma phases,
 the reference study's phase relations; ``brainmodel.analysis.cortex``) and, when non-cortical
-regions are modelled, per region and type (``brainmodel.analysis.regions``)."""
+regions are modelled, per region and type (``brainmodel.analysis.regions``). With
+``rest_control`` the same compiled network also runs without the DC, and every measure is
+reported against it (``regime``; for multi-region runs ``regions_control``,
+``regions_vs_control`` and ``caused_checks``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,6 +51,12 @@ class StimulatedCortex(NetworkExperiment):
                 cortex.column_mask(model, config.column_radius_um))
         if model.n_cortex is not None:
             summary["regions"] = regions.summarise_regions(model, config, *spikes[0], summary)
+            if len(spikes) > 1:
+                control = regions.summarise_regions(model, config, *spikes[1], summary)
+                summary["regions_control"] = control
+                summary["regions_vs_control"] = regions.against_control(summary["regions"],
+                                                                        control)
+                summary["caused_checks"] = regions.caused_checks(summary["regions_vs_control"])
             self.region_checks(summary)
         return summary
 
