@@ -124,9 +124,8 @@ def band_measures(times_ms: np.ndarray, n_cells: int, start_ms: float, stop_ms: 
     in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
     in_range = (freqs >= PEAK_RANGE_HZ[0]) & (freqs <= PEAK_RANGE_HZ[1])
     median = float(np.median(power[in_range]))
-    df = float(freqs[1] - freqs[0])
     return {"n_cells": int(n_cells), "rate_hz": float(rate.mean()),
-            "band_power": float(power[in_band].sum() * df),
+            "band_power": spectra.band_power(freqs, power, band_hz),
             "peak_frequency_hz": float(freqs[in_range][np.argmax(power[in_range])]),
             "gamma_peak_to_median": float(power[in_band].max() / median) if median > 0
             else float("inf"),

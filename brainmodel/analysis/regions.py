@@ -17,9 +17,7 @@ LOOP_COHERENCE_KEYS = ("MOs E", "pons E", "cerebellum GrC")
 
 def gamma_band_power(rate: np.ndarray, band_hz=GAMMA_BAND_HZ) -> float:
     """Power of a population rate's Welch spectrum summed over the band (Hz^2)."""
-    freqs, power = spectra.welch_spectrum(rate)
-    in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
-    return float(power[in_band].sum() * (freqs[1] - freqs[0]))
+    return spectra.band_power(*spectra.welch_spectrum(rate), band_hz)
 
 
 def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
@@ -108,8 +106,7 @@ def loop_checks(regions: dict) -> dict:
     def coherent(key):
         return bool(regions.get(key, {}).get("gamma_coherence", {}).get("above_surrogate"))
 
-    return {"coherence_above_surrogate": {k: coherent(k) for k in
-                                          ("MOs E", "pons E", "cerebellum GrC")},
+    return {"coherence_above_surrogate": {k: coherent(k) for k in LOOP_COHERENCE_KEYS},
             "vector_strength": {k: vs(k) for k in ("MOp E", "MOs E", "pons E", "cerebellum GrC",
                                                    "cerebellum PC", "cerebellum DCN",
                                                    "thalamus TC")},

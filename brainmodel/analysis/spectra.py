@@ -28,6 +28,12 @@ def welch_spectrum(rate_hz: np.ndarray, bin_ms: float = BIN_MS, segment_ms: floa
     return signal.welch(rate_hz - rate_hz.mean(), fs=fs, nperseg=nperseg)
 
 
+def band_power(freqs: np.ndarray, power: np.ndarray, band_hz: tuple[float, float]) -> float:
+    """Power of a spectrum summed over a band (inclusive bounds) times the bin width."""
+    in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+    return float(power[in_band].sum() * (freqs[1] - freqs[0]))
+
+
 def coherence(rate_a: np.ndarray, rate_b: np.ndarray, bin_ms: float = BIN_MS,
               segment_ms: float = 256.0):
     """Magnitude-squared coherence (Welch) of two population rates on the same bins:
