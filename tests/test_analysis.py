@@ -69,6 +69,15 @@ def test_circular_standard_error_matches_the_spread_of_means():
     assert np.isnan(analysis.circular_stats(np.array([]))["standard_error_rad"])
 
 
+def test_circular_sd_is_the_standard_deviation_of_narrow_phases_and_grows_with_spread():
+    rng = np.random.default_rng(6)
+    narrow = analysis.circular_stats(rng.normal(0.0, np.radians(10.0), 20000))
+    assert abs(narrow["circular_sd_deg"] - 10.0) < 0.5     # wrapped normal: sqrt(-2 ln R) = SD
+    wide = analysis.circular_stats(rng.normal(0.0, np.radians(60.0), 20000))
+    assert abs(wide["circular_sd_deg"] - 60.0) < 3.0
+    assert analysis.circular_stats(rng.uniform(-np.pi, np.pi, 20000))["circular_sd_deg"] > 150
+
+
 def test_weighted_slope_recovers_a_line_and_ignores_noisy_points():
     x = np.array([0.0, 1.0, 2.0, 3.0])
     slope, error = analysis.weighted_slope(x, 2 * x + 1, np.full(4, 0.1))

@@ -166,7 +166,8 @@ def test_topography_sites_share_one_network_until_the_stimulus(tmp_path, data_di
     assert set(summary["centroid_follows_site"]) == {"MOp", "MOs"}
     for site in sites:
         for area in ("MOp", "MOs"):
-            assert np.isfinite(site["areas"][area]["centroid_ap_um"])
+            entry = site["areas"][area]
+            assert np.isfinite(entry["projection_ap_um"]) and entry["matching_segment"] >= 0
     # every run starts from the same state with the same background: identical until the DC
     control = sonata.read_spikes(folder / "spikes-control.h5")
     for n in (1, 2, 3):
@@ -174,7 +175,9 @@ def test_topography_sites_share_one_network_until_the_stimulus(tmp_path, data_di
         before = times < 100.0
         assert np.array_equal(ids[before], control[0][control[1] < 100.0])
         assert not np.array_equal(ids, control[0])       # and different once it is on
-    assert (folder / "figures" / "response_maps.png").is_file()
+    for name in ("response_maps.png", "segment_responses.png", "activity_flatmap.gif"):
+        assert (folder / "figures" / name).is_file(), name
+    assert set(summary["matching_over_far_at_least_4x"]) == {"MOp", "MOs"}
 
 
 def test_motor_loop_run_reports_every_region(tmp_path, data_dir):
@@ -192,9 +195,13 @@ def test_motor_loop_run_reports_every_region(tmp_path, data_dir):
     # spontaneous Purkinje simple spikes (20-100 Hz; Raman & Bean 1999) and sparse granule cells
     assert 20 < regions["cerebellum PC"]["rate_hz"] < 100
     assert regions["cerebellum GrC"]["rate_hz"] < 10
-    assert set(summary["loop_checks"]) >= {"coherence_above_surrogate", "MOs_broader_than_MOp"}
+    assert set(summary["loop_checks"]) >= {"coherence_above_surrogate",
+                                           "MOs_phase_spread_wider_than_MOp"}
+    spread = summary["loop_checks"]["circular_sd_deg"]["MOp E"]
+    strength = summary["loop_checks"]["vector_strength"]["MOp E"]
+    assert np.isclose(spread, np.degrees(np.sqrt(-2 * np.log(strength))))
     for name in ("raster_regions.png", "regions_coherence_phase.png", "spectra_regions.png",
-                 "gamma_phase_regions.png", "voxel_rates.png"):
+                 "gamma_phase_regions.png", "voxel_rates.png", "activity_flatmap.gif"):
         assert (folder / "figures" / name).is_file(), name
     # SONATA: one population per region, node ids per population, as libsonata reads them
     names, spikes = _libsonata_spikes(folder / "spikes.h5")

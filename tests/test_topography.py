@@ -1,4 +1,5 @@
-"""Topography experiment (stimulation sites, response centroids), experiment defaults and the
+"""Topography experiment (stimulation sites; gamma responses, centroids and the matching segment
+on synthetic spike trains), experiment defaults and the
 expansion of larger structures into connectome areas."""
 from types import SimpleNamespace
 
@@ -10,6 +11,7 @@ from brainmodel.experiments.topography import stimulation_sites
 from brainmodel import configure
 from brainmodel.errors import BrainmodelError
 from brainmodel.api import check as check_config
+from brainmodel.model.edges import EdgeTable
 from brainmodel.model.stimulus import Stimulus, stimulated_cells
 
 
@@ -26,34 +28,103 @@ def test_sites_run_rostral_to_caudal_along_the_middle_of_the_region():
     assert [s[0] for s in sites] == [1, 5, 8] and all(s[2] == 1 for s in sites)
 
 
-def test_area_response_centroid_and_segments():
-    position = np.zeros((100, 3))
-    position[:, 0] = np.linspace(0, 990, 100)
-    response = np.where(np.abs(position[:, 0] - 800) < 60, -2.0, 0.0)  # suppression near 800 um
-    out = topography.area_response(position, response, np.arange(100), segments=5)
-    assert abs(out["centroid_ap_um"] - 800) < 10
-    assert np.argmin(out["segment_response_hz"]) == 4 and out["segment_response_hz"][0] == 0
-    assert np.isnan(topography.area_response(position, np.zeros(100), np.arange(100))
-                    ["centroid_ap_um"])
+N_AREA = 600          # cells per area, evenly along 0-2990 um of AP
+WINDOW = (0.0, 2000.0)
 
 
-def test_centroid_follows_site_only_when_it_moves_the_same_way():
-    n = 300
-    cells = SimpleNamespace(position_um=np.column_stack([np.tile(np.linspace(0, 2990, 150), 2),
-                                                          np.zeros(n), np.zeros(n)]))
-    groups = np.array(["MOp"] * 150 + ["MOs"] * 150, dtype=object)
-    none = np.zeros(n, bool)
+def _table(pre, post):
+    n = len(pre)
+    return EdgeTable(np.asarray(pre, np.int32), np.asarray(post, np.int32),
+                     np.zeros(n, np.uint16), np.array([1.0]), np.ones(n, np.uint16), 0.1, "ampa")
 
-    def rates(mop_at, mos_at):
-        ap = cells.position_um[:, 0]
-        hot = np.where(groups == "MOp", np.abs(ap - mop_at) < 200, np.abs(ap - mos_at) < 200)
-        return 3.0 + hot
 
-    site_rates = [rates(500, 600), rates(1500, 1400), rates(2500, 1000)]
-    out = topography.summarise(cells, groups, [(5, 0, 0), (15, 0, 0), (25, 0, 0)],
-                               [500.0, 1500.0, 2500.0], [none] * 3, np.full(n, 3.0), site_rates)
-    assert out["centroid_follows_site"] == {"MOp": True, "MOs": False}
-    assert len(out["sites"]) == 3 and out["sites"][0]["voxel_ijk"] == [5, 0, 0]
+def _spikes(rate_hz, rng, dt_ms=0.5):
+    """Poisson spikes of every cell; ``rate_hz``: (cells, steps) rates."""
+    cell, step = np.nonzero(rng.random(rate_hz.shape) < rate_hz * dt_ms / 1000.0)
+    order = np.argsort(step, kind="stable")
+    return cell[order], step[order] * dt_ms
+
+
+def _areas(rng, sites_ap, target_of_site, responding_of_site=None):
+    """Two areas (MOp, MOs) along AP; each site stimulates the 10 MOp cells nearest to it and
+    projects to the MOs cells within 300 um of ``target_of_site(site AP)``. In a site's run
+    those MOs cells and the stimulated cells fire 10 Hz modulated at 40 Hz (depth 0.9, phase
+    diffusing), all others 10 Hz Poisson; the control run is Poisson everywhere. With
+    ``responding_of_site`` the modulated MOs cells are those within 300 um of that instead."""
+    responding_of_site = responding_of_site or target_of_site
+    ap = np.tile(np.linspace(0.0, 2990.0, N_AREA), 2)
+    groups = np.repeat(["MOp", "MOs"], N_AREA).astype(object)
+    t = np.arange(*WINDOW, 0.5)
+    base = np.full((2 * N_AREA, len(t)), 10.0)
+    runs, stimulated, edges = [_spikes(base, rng)], [], []
+    for site in sites_ap:
+        mop = np.flatnonzero(groups == "MOp")
+        driven = mop[np.argsort(np.abs(ap[mop] - site))[:10]]
+        target = np.flatnonzero((groups == "MOs") & (np.abs(ap - target_of_site(site)) < 300))
+        edges.append(_table(np.repeat(driven, len(target)), np.tile(target, len(driven))))
+        phase = 2 * np.pi * 40.0 * t / 1000.0 + np.cumsum(rng.normal(0, 0.03, len(t)))
+        rate = base.copy()
+        responding = np.flatnonzero((groups == "MOs")
+                                    & (np.abs(ap - responding_of_site(site)) < 300))
+        rate[np.concatenate([driven, responding])] *= 1 + 0.9 * np.sin(phase)
+        runs.append(_spikes(rate, rng))
+        mask = np.zeros(2 * N_AREA, bool)
+        mask[driven] = True
+        stimulated.append(mask)
+    return ap, groups, edges, runs, stimulated
+
+
+def test_group_band_power_is_larger_for_a_shared_rhythm_than_for_independent_spikes():
+    rng = np.random.default_rng(3)
+    t = np.arange(*WINDOW, 0.5)
+    rate = np.full((200, len(t)), 5.0)
+    rate[:100] *= 1 + 0.9 * np.sin(2 * np.pi * 40.0 * t / 1000.0)
+    ids, times = _spikes(rate, rng)
+    label = np.repeat([0, 1], 100)
+    label[-1] = -1                                  # a cell in no group is ignored
+    power = topography.group_band_powers(ids, times, label, 2, *WINDOW)
+    assert power[0] > 3 * power[1] > 0
+
+
+def test_gamma_response_follows_the_projection_of_each_site():
+    rng = np.random.default_rng(1)
+    sites = [500.0, 1500.0, 2500.0]
+    ap, groups, edges, runs, stimulated = _areas(rng, sites, lambda site: 0.8 * site + 300.0)
+    out = topography.summarise(ap, groups, edges, runs, stimulated, [(5, 0, 0)] * 3, WINDOW)
+    assert out["centroid_follows_site"]["MOs"] and out["matching_over_far_at_least_4x"]["MOs"]
+    for site, entry in zip(sites, out["sites"]):
+        mos = entry["areas"]["MOs"]
+        assert abs(mos["projection_ap_um"] - (0.8 * site + 300.0)) < 60
+        assert abs(mos["gamma_centroid_ap_um"] - (0.8 * site + 300.0)) < 300
+        assert np.argmax(mos["segment_gamma_response"]) == mos["matching_segment"]
+        assert mos["matching_over_far"] > 4.0
+        assert abs(mos["mean_rate_response_hz"]) < 0.5      # the rhythm, not the rate, changed
+    assert len(out["area_rates_hz"]["MOs"]) == 4          # control and three sites
+
+
+def test_a_response_away_from_the_projection_fails_the_checks():
+    """MOs responds where the site does not project: in the opposite direction (the centroid
+    moves against the site), or always in the middle (the outer sites' matching segments are
+    silent)."""
+    rng = np.random.default_rng(2)
+    sites = [500.0, 1500.0, 2500.0]
+    projected = lambda site: 0.8 * site + 300.0          # noqa: E731
+    for responding in (lambda site: 2700.0 - 0.8 * site, lambda site: 1500.0):
+        ap, groups, edges, runs, stimulated = _areas(rng, sites, projected, responding)
+        out = topography.summarise(ap, groups, edges, runs, stimulated, [(5, 0, 0)] * 3,
+                                   WINDOW)
+        assert not out["matching_over_far_at_least_4x"]["MOs"]
+        centroids = [s["areas"]["MOs"]["gamma_centroid_ap_um"] for s in out["sites"]]
+        assert all(abs(c - responding(site)) < 300 for c, site in zip(centroids, sites))
+        assert not out["centroid_follows_site"]["MOp"]    # stimulated cells are left out
+
+
+def test_matching_over_far_compares_the_matching_segment_with_the_far_ones():
+    response = np.array([1.0, 2.0, 20.0, 2.0, 4.0])
+    assert topography.matching_over_far(response, 2) == pytest.approx(20.0 / 2.5)
+    assert topography.matching_over_far(np.array([5.0, 0.1, -1.0, -1.0, 0.0]), 0) == np.inf
+    assert np.isnan(topography.matching_over_far(np.array([1.0, 2.0]), 0))
+    assert np.isnan(topography.weighted_centroid(np.arange(3.0), np.array([-1.0, 0.0, -2.0])))
 
 
 def test_stimulus_radius_takes_the_layer_cells_around_the_voxel():

@@ -98,18 +98,27 @@ def caused_checks(versus: dict, keys=LOOP_COHERENCE_KEYS) -> dict:
                                                                     for k in keys}}
 
 
+LOCKED_KEYS = ("MOp E", "MOs E", "pons E", "cerebellum GrC", "cerebellum PC", "cerebellum DCN",
+               "thalamus TC")
+
+
 def loop_checks(regions: dict) -> dict:
-    """The reference study's motor-loop observations on the measured numbers."""
-    def vs(key):
-        return regions.get(key, {}).get("gamma_phase", {}).get("vector_strength", float("nan"))
+    """The reference study's motor-loop observations on the measured numbers: coherence above
+    the surrogates, vector strength and circular SD of the gamma phases per population, pontine
+    and granule cells more locked than Purkinje cells, MOs phases spread wider than MOp's."""
+    def phase(key, stat):
+        return regions.get(key, {}).get("gamma_phase", {}).get(stat, float("nan"))
 
     def coherent(key):
         return bool(regions.get(key, {}).get("gamma_coherence", {}).get("above_surrogate"))
 
+    def vs(key):
+        return phase(key, "vector_strength")
+
     return {"coherence_above_surrogate": {k: coherent(k) for k in LOOP_COHERENCE_KEYS},
-            "vector_strength": {k: vs(k) for k in ("MOp E", "MOs E", "pons E", "cerebellum GrC",
-                                                   "cerebellum PC", "cerebellum DCN",
-                                                   "thalamus TC")},
+            "vector_strength": {k: vs(k) for k in LOCKED_KEYS},
+            "circular_sd_deg": {k: phase(k, "circular_sd_deg") for k in LOCKED_KEYS},
             "pons_and_granule_more_locked_than_purkinje": bool(
                 min(vs("pons E"), vs("cerebellum GrC")) > vs("cerebellum PC")),
-            "MOs_broader_than_MOp": bool(vs("MOs E") < vs("MOp E"))}
+            "MOs_phase_spread_wider_than_MOp": bool(
+                phase("MOs E", "circular_sd_deg") > phase("MOp E", "circular_sd_deg"))}

@@ -77,21 +77,25 @@ def spike_phases(spike_times_ms: np.ndarray, phase: np.ndarray, start_ms: float,
 
 
 def circular_stats(phases: np.ndarray) -> dict:
-    """Circular mean (rad, in (-pi, pi]), vector strength (resultant length) and the standard
-    error of the mean direction, sqrt((1 - rho2) / (2 n R^2)) with rho2 the resultant length of
+    """Circular mean (rad, in (-pi, pi]), vector strength (resultant length R), the circular
+    standard deviation sqrt(-2 ln R) in degrees (the spread of the phases; Fisher 1993, eq.
+    2.12), and the standard error of the mean direction, sqrt((1 - rho2) / (2 n R^2)) with rho2 the resultant length of
     the doubled angles (Fisher 1993, Statistical Analysis of Circular Data, eq. 4.21). Spikes of
     one cell or one cycle are not independent, so read the error as a lower bound."""
     phases = np.asarray(phases)
     if len(phases) == 0:
         return {"mean_phase_rad": float("nan"), "vector_strength": float("nan"),
-                "standard_error_rad": float("nan"), "n_spikes": 0}
+                "circular_sd_deg": float("nan"), "standard_error_rad": float("nan"),
+                "n_spikes": 0}
     resultant = np.mean(np.exp(1j * phases))
     length = float(np.abs(resultant))
     rho2 = float(np.abs(np.mean(np.exp(2j * phases))))
     error = (np.sqrt(max(1.0 - rho2, 0.0) / (2 * len(phases))) / length if length > 0
              else float("inf"))
+    spread = float(np.degrees(np.sqrt(-2.0 * np.log(length)))) if length > 0 else float("inf")
     return {"mean_phase_rad": float(np.angle(resultant)), "vector_strength": length,
-            "standard_error_rad": float(error), "n_spikes": int(len(phases))}
+            "circular_sd_deg": spread, "standard_error_rad": float(error),
+            "n_spikes": int(len(phases))}
 
 
 def weighted_slope(x: np.ndarray, y: np.ndarray, y_error: np.ndarray) -> tuple[float, float]:

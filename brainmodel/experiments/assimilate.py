@@ -28,7 +28,8 @@ class Assimilate(Ensemble):
                 "topography": False, "analysis_start_ms": 100.0, "members": 16, "cycles": 10}
     order = 40
 
-    def run_members(self, ens, config, areas, names, observe, out, progress) -> dict:
+    def run_members(self, ens, config, areas, names, observe, out, progress,
+                    observe_and_check=None) -> dict:
         parameter_names = [f"background:{a}" for a in areas]
         truth = np.array([TRUTH[n % len(TRUTH)] for n in range(len(areas))])
         bounds = assimilation.Bounds(np.full(len(areas), BOUNDS[0]),

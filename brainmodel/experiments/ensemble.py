@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..analysis import activity
 from ..analysis.rates import group_rates
 from ..figures.ensemble import ensemble_figure
 from ..simulation import ensemble
@@ -49,19 +50,29 @@ class Ensemble(Experiment):
         def observe(spikes):
             return group_rates(*spikes, masks, OBSERVATION_START_MS, config.duration_ms)
 
+        groups = np.array([f"{g} {h}" for g, h in zip(model.group_of_cells(),
+                                                       model.cells.hemisphere)], dtype=object)
+
+        def observe_and_check(spikes):
+            return observe(spikes), activity.stability(*spikes, groups, model.cells.type,
+                                                       OBSERVATION_START_MS, config.duration_ms)
+
         with build_folder(out / "build" if keep_build else None, "brainmodel-ens-") as folder:
             members = ensemble.Ensemble(model, config, folder, progress)
             try:
                 compile_s = members.run.timings.get("codegen_compile_s", float("nan"))
                 summary = self.run_members(members, config, areas, names, observe, out,
-                                           progress)
+                                           progress, observe_and_check)
             finally:
                 members.close()
         summary.update(experiment=config.experiment, compile_s=compile_s,
                        total_wall_s=time.perf_counter() - start)
         return Outcome(summary, {})
 
-    def run_members(self, ens, config, areas, names, observe, out, progress) -> dict:
+    def run_members(self, ens, config, areas, names, observe, out, progress,
+                    observe_and_check=None) -> dict:
+        """Members with per-area background factors drawn around 1; their rates and, with
+        ``observe_and_check``, whether each stayed in its regime (``analysis.activity``)."""
         rng = np.random.default_rng(config.seed)
         members = [ensemble.Member({f"background:{a}": float(1.0 + ENSEMBLE_SPREAD
                                                                * rng.standard_normal())
@@ -69,8 +80,10 @@ class Ensemble(Experiment):
                    for n in range(config.members)]
         progress(f"ensemble: {len(members)} members x {config.duration_ms:g} ms, "
                  f"{config.workers} at a time")
-        rates = [r.tolist() for r in ens.run_members(members, config.workers, progress,
-                                                      reduce=observe)]
+        results = ens.run_members(members, config.workers, progress,
+                                  reduce=observe_and_check or observe)
+        checks = [r[1] for r in results] if observe_and_check else []
+        rates = [(r[0] if observe_and_check else r).tolist() for r in results]
         wall = ens.run.timings["members_run_s"]
         bio_s = len(members) * config.duration_ms / 1000.0
         cores = max(1, min(config.workers, os.cpu_count() or 1))
@@ -78,6 +91,13 @@ class Ensemble(Experiment):
                    "observations": [f"{a} {t}" for a, t in names],
                    "member_parameters": [m.parameters for m in members],
                    "member_rates_hz": rates, "members_wall_s": wall,
+                   "member_stability": [{k: c[k] for k in ("e_rate_range_hz",
+                                                            "largest_bin_fraction_all_cells",
+                                                            "e_rates_in_range",
+                                                            "no_synchrony_burst")}
+                                        for c in checks],
+                   "members_in_regime": int(sum(c["e_rates_in_range"] and c["no_synchrony_burst"]
+                                                for c in checks)),
                    "member_bio_s_per_wall_s": bio_s / wall,
                    "member_bio_s_per_wall_s_per_core": bio_s / wall / cores}
         ensemble_figure(out / "figures" / "ensemble_rates.png", summary)
@@ -85,8 +105,10 @@ class Ensemble(Experiment):
 
     def headline(self, outcome) -> str:
         summary = outcome.summary
+        in_regime = (f"; {summary['members_in_regime']} in regime (E 0.3-10 Hz per area, no "
+                     f"5 ms burst over 5 %)" if summary.get("member_stability") else "")
         return (f"{summary['members']} members, {summary['member_bio_s_per_wall_s']:.3f} "
-                f"member x biological s per wall s")
+                f"member x biological s per wall s{in_regime}")
 
 
 EXPERIMENT = Ensemble()

@@ -4,21 +4,37 @@ the reference study's phase relations; ``brainmodel.analysis.cortex``) and, when
 regions are modelled, per region and type (``brainmodel.analysis.regions``). With
 ``rest_control`` the same compiled network also runs without the DC, and every measure is
 reported against it (``regime``; for multi-region runs ``regions_control``,
-``regions_vs_control`` and ``caused_checks``)."""
+``regions_vs_control`` and ``caused_checks``). ``stability``: every area's E rate and the
+largest 5 ms population burst (``brainmodel.analysis.activity``) of the stimulated run, and
+``stability_control`` of the control run."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 
-from ..analysis import cortex, regime, regions
+from ..analysis import activity, cortex, regime, regions
 from ..figures import cortex as cortex_figures
+from ..figures.animation import onset_animation
 from ..figures import regions as region_figures
 from ..figures import regime as regime_figures
 from ..model.stimulus import StimulusPlan, single_run
 from .base import NetworkExperiment
 
 REST_LABEL = "rest"
+# The DC's reach in the multi-region experiments at density 0.05: the L2/3 cells within 150 um
+# of the voxel's surface point, about 130 cells (127 in motor-loop seed 1), as many as one 100 um
+# voxel holds at full density (about 140; at 0.05 it holds 7). The reference study stimulates
+# one voxel of the full-density model; a 0.05 model's single voxel drives 20x fewer cells.
+# Chosen from this count, not tuned: 300 um (474 cells) drives MOp E to 5 Hz.
+FULL_DENSITY_VOXEL_RADIUS_UM = 150.0
+
+
+def area_and_hemisphere(model) -> np.ndarray:
+    """Per cell its requested region and hemisphere ('MOp left'); other regions by name."""
+    groups = model.group_of_cells()
+    return np.array([f"{g} {h}" if system == "cortex" else g for g, h, system in
+                     zip(groups, model.cells.hemisphere, model.system_of_cells())], dtype=object)
 
 
 class StimulatedCortex(NetworkExperiment):
@@ -45,6 +61,12 @@ class StimulatedCortex(NetworkExperiment):
 
     def summarise(self, model, config, spikes: list) -> dict:
         summary = cortex.summarise(model, config, *spikes[0])
+        groups = area_and_hemisphere(model)
+        summary["stability"] = activity.stability(*spikes[0], groups, model.cells.type,
+                                                  *summary["analysis_window_ms"])
+        if len(spikes) > 1:
+            summary["stability_control"] = activity.stability(
+                *spikes[1], groups, model.cells.type, *summary["analysis_window_ms"])
         if len(spikes) > 1:
             summary["regime"] = regime.summarise_regime(
                 model, config, spikes[0], spikes[1], summary["analysis_window_ms"],
@@ -65,9 +87,14 @@ class StimulatedCortex(NetworkExperiment):
 
     def figures(self, folder: Path, model, config, spikes: list, summary: dict) -> None:
         if model.n_cortex is not None:
-            region_figures.region_figures(folder, model, config, *spikes[0], summary)
+            control = spikes[1] if len(spikes) > 1 else None
+            region_figures.region_figures(folder, model, config, *spikes[0], summary,
+                                          control=control)
             region_figures.voxel_rate_map(folder / "voxel_rates.png", model, *spikes[0],
                                           *summary["analysis_window_ms"])
+            runs = [("DC", *spikes[0])] + ([("control (no DC)", *control)] if control else [])
+            onset_animation(folder / "activity_flatmap.gif", model, config, runs,
+                            region_figures.trace_groups(model, summary["regions"]))
         cortex_figures.all_figures(folder, model, config, *spikes[0], summary)
         if len(spikes) > 1:
             regime_figures.regime_figures(folder, model, config, spikes[0], spikes[1], summary)

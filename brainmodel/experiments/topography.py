@@ -13,9 +13,9 @@ import numpy as np
 from regions.cortex import model_layers
 
 from ..analysis import topography
-from ..analysis.rates import cell_rates
 from ..analysis.topography import AP_AXIS
 from ..errors import BrainmodelError
+from ..figures.animation import onset_animation
 from ..figures.topography import topography_figures
 from ..model.stimulus import StimulusPlan, at_voxel, default_region, stimulated_cells
 from .base import NetworkExperiment
@@ -65,19 +65,28 @@ class Topography(NetworkExperiment):
         return StimulusPlan(stimulus, tuple(runs))
 
     def summarise(self, model, config, spikes: list) -> dict:
-        return topography.summarise_runs(model, config, spikes)[0]
+        return topography.summarise_runs(model, config, spikes)
 
     def figures(self, folder: Path, model, config, spikes: list, summary: dict) -> None:
-        window = summary["analysis_window_ms"]
-        rates = [cell_rates(ids, t, len(model.cells), *window) for ids, t in spikes]
-        topography_figures(folder, model, rates, summary)
+        topography_figures(folder, model, spikes, summary)
+        groups = model.group_of_cells()
+        runs = [(f"{label} {tuple(site['voxel_ijk'])}", *s)
+                for (label, _), s, site in zip(model.runs[1:], spikes[1:], summary["sites"])]
+        onset_animation(folder / "activity_flatmap.gif", model, config,
+                        runs + [("control (no DC)", *spikes[0])],
+                        {area: groups == area for area in dict.fromkeys(groups)},
+                        trace_run=len(runs) // 2)
 
     def headline(self, outcome) -> str:
         timings, summary = outcome.timings, outcome.summary
-        follows = ", ".join(f"{a} {'yes' if v else 'no'}"
-                            for a, v in summary["centroid_follows_site"].items())
-        return (f"{timings['n_cells']} cells, {timings['n_synapses']} synapses; response "
-                f"centroid follows the MOp site: {follows}; run {timings['run_s']:.1f} s")
+
+        def listing(checks):
+            return ", ".join(f"{a} {'yes' if v else 'no'}" for a, v in checks.items())
+        return (f"{timings['n_cells']} cells, {timings['n_synapses']} synapses; gamma-response "
+                f"centroid follows the MOp site: {listing(summary['centroid_follows_site'])}; "
+                f"matching segment >= 4x far: "
+                f"{listing(summary['matching_over_far_at_least_4x'])}; run "
+                f"{timings['run_s']:.1f} s")
 
 
 EXPERIMENT = Topography()

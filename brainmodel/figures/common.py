@@ -16,6 +16,12 @@ def new_figure(**kwargs):
     return Figure(**kwargs)
 
 
+def distinct_colours(n):
+    """n colours that are told apart at a glance (tab10), for a few curves."""
+    cmap = colormaps["tab10"]
+    return [cmap(i % 10) for i in range(n)]
+
+
 def cycle_colours(n):
     cmap = colormaps["tab20"]
     return [cmap(i % 20) for i in range(n)]

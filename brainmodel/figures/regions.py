@@ -13,9 +13,10 @@ from .common import new_figure
 
 
 def region_figures(folder: Path, model, config, node_ids, times_ms, summary,
-                   cells_per_group=40) -> None:
+                   cells_per_group=40, control=None) -> None:
     """Multi-region runs: raster by region and type, gamma coherence with the stimulated MOp
-    population (with the surrogate level) and gamma-phase histograms per region and type."""
+    population (with the surrogate level) and gamma-phase histograms per region and type;
+    ``control``: (node ids, times) of the run without the stimulus, drawn beside it."""
     folder.mkdir(parents=True, exist_ok=True)
     cells = model.cells
     regions = {k: v for k, v in summary["regions"].items() if k != "reference"}
@@ -67,49 +68,76 @@ def region_figures(folder: Path, model, config, node_ids, times_ms, summary,
     axes[1].set_ylabel("vector strength (phase locking)")
     fig.tight_layout()
     fig.savefig(folder / "regions_coherence_phase.png", dpi=120)
-    _region_spectra_and_phases(folder, cells, label, names, node_ids, times_ms, summary)
+    runs = [("DC", (node_ids, times_ms), summary["regions"])]
+    if control is not None:
+        runs.append(("control", control, summary["regions_control"]))
+    _region_spectra_and_phases(folder, cells, label, names, runs, summary)
 
 
-def _region_spectra_and_phases(folder, cells, label, names, node_ids, times_ms, summary):
+def _region_spectra_and_phases(folder, cells, label, names, runs, summary):
     """One panel per region and type: Welch spectrum of its rate, and its gamma-phase histogram
-    relative to the reference population's rhythm."""
+    relative to the reference population's rhythm (of the same run), with its vector strength
+    and circular SD; every run of ``runs`` ([(name, (ids, times), its region summary)])
+    drawn in the same panel."""
     start, stop = summary["analysis_window_ms"]
-    window = (times_ms >= start) & (times_ms < stop)
     members_of = {n: (label == n.rsplit(" ", 1)[0]) & (cells.type == n.rsplit(" ", 1)[1])
                   for n in names}
     reference = summary["regions"]["reference"]
     ref_mask = label == reference["area"]
-    ref_rate = spectra.population_rate(times_ms[ref_mask[node_ids] & window],
-                                        int(ref_mask.sum()), start, stop)
-    peak_hz = reference["spectral_peak"]["frequency_hz"]
-    phase = spectra.gamma_phase(ref_rate, peak_hz) if np.isfinite(peak_hz) else None
     columns = 4
     rows = int(np.ceil(len(names) / columns))
     spectra_figure = new_figure(figsize=(3.2 * columns, 2.4 * rows))
     phases_figure = new_figure(figsize=(3.2 * columns, 2.4 * rows))
-    for n, name in enumerate(names):
-        members = members_of[name]
-        spikes = members[node_ids] & window
-        rate = spectra.population_rate(times_ms[spikes], int(members.sum()), start, stop)
-        ax = spectra_figure.add_subplot(rows, columns, n + 1)
-        freqs, power = spectra.welch_spectrum(rate)
-        ax.semilogy(freqs[1:], power[1:] + 1e-12, lw=0.8)
-        ax.axvspan(*spectra.GAMMA_BAND_HZ, color="0.9", zorder=-1)
-        ax.set_xlim(0, 150)
-        ax.set_title(name, fontsize=8)
-        if phase is not None and spikes.sum() >= 20:
-            ax = phases_figure.add_subplot(rows, columns, n + 1)
+    spectra_axes = [spectra_figure.add_subplot(rows, columns, n + 1) for n in range(len(names))]
+    phase_axes = [phases_figure.add_subplot(rows, columns, n + 1) for n in range(len(names))]
+    for (run, (node_ids, times_ms), regions), colour in zip(runs, ("0.2", "tab:orange")):
+        window = (times_ms >= start) & (times_ms < stop)
+        ref_rate = spectra.population_rate(times_ms[ref_mask[node_ids] & window],
+                                            int(ref_mask.sum()), start, stop)
+        peak_hz = regions["reference"]["spectral_peak"]["frequency_hz"]
+        phase = spectra.gamma_phase(ref_rate, peak_hz) if np.isfinite(peak_hz) else None
+        for n, name in enumerate(names):
+            members = members_of[name]
+            spikes = members[node_ids] & window
+            rate = spectra.population_rate(times_ms[spikes], int(members.sum()), start, stop)
+            freqs, power = spectra.welch_spectrum(rate)
+            spectra_axes[n].semilogy(freqs[1:], power[1:] + 1e-12, lw=0.8, color=colour,
+                                     label=run)
+            if phase is None or spikes.sum() < 20 or "gamma_phase" not in regions[name]:
+                continue
+            stats = regions[name]["gamma_phase"]
             values = spectra.spike_phases(times_ms[spikes], phase, start)
-            ax.hist(np.degrees(values), bins=36, range=(-180, 180), density=True, color="0.4")
-            strength = summary["regions"][name]["gamma_phase"]["vector_strength"]
-            ax.set_title(f"{name} (VS {strength:.2f})", fontsize=8)
-            ax.set_xlim(-180, 180)
+            phase_axes[n].hist(np.degrees(values), bins=36, range=(-180, 180), density=True,
+                               histtype="step", color=colour,
+                               label=f"{run}: VS {stats['vector_strength']:.2f}, "
+                                     f"SD {stats['circular_sd_deg']:.0f} deg")
+    for n, name in enumerate(names):
+        spectra_axes[n].axvspan(*spectra.GAMMA_BAND_HZ, color="0.9", zorder=-1)
+        spectra_axes[n].set_xlim(0, 150)
+        spectra_axes[n].set_title(name, fontsize=8)
+        phase_axes[n].set_title(name, fontsize=8)
+        phase_axes[n].set_xlim(-180, 180)
+        if phase_axes[n].has_data():
+            phase_axes[n].legend(fontsize=6, loc="lower center")
+    spectra_axes[0].legend(fontsize=7)
     spectra_figure.supxlabel("frequency (Hz)")
-    phases_figure.supxlabel(f"gamma phase (deg) relative to {reference['population']}")
+    phases_figure.supxlabel(f"gamma phase (deg) relative to {reference['population']} "
+                            f"(each run to its own rhythm)")
     spectra_figure.tight_layout()
     phases_figure.tight_layout()
     spectra_figure.savefig(folder / "spectra_regions.png", dpi=110)
     phases_figure.savefig(folder / "gamma_phase_regions.png", dpi=110)
+
+
+TRACED = ("MOp E", "MOs E", "thalamus TC", "pons E", "cerebellum GrC", "cerebellum PC")
+
+
+def trace_groups(model, regions: dict, names=TRACED) -> dict:
+    """{population: bool mask per cell} of the populations in ``names`` that ``regions`` (a
+    ``summarise_regions`` result) holds, for the animation's rate traces."""
+    label, cell_type = model.group_of_cells(), model.cells.type
+    return {name: (label == name.rsplit(" ", 1)[0]) & (cell_type == name.rsplit(" ", 1)[1])
+            for name in names if name in regions}
 
 
 def voxel_rate_map(path, model, node_ids, times_ms, start_ms: float, stop_ms: float) -> None:

@@ -71,3 +71,14 @@ def relative_positions(flat: np.ndarray, groups: np.ndarray, hemisphere: np.ndar
         out[members] = centred / np.maximum(flat[members].std(axis=0), 1e-9)
     out[hemisphere == "right", 1] *= -1.0
     return out
+
+
+def cortical_cells_on_flatmap(data_dir, volume_shape, voxel_index: np.ndarray,
+                              cortical: np.ndarray) -> np.ndarray:
+    """Flatmap (row, column) per cell for the ``cortical`` cells, NaN for the others (nuclei
+    and cerebellum are not on the dorsal flatmap)."""
+    out = np.full((len(voxel_index), 2), np.nan)
+    if cortical.any():
+        voxels = voxel_flat_coordinates(data.resolve_data_dir(data_dir), volume_shape)
+        out[cortical] = cell_flat_coordinates(voxels, voxel_index[cortical], volume_shape)
+    return out
