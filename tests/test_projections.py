@@ -30,7 +30,11 @@ def _cells(per_group=400, hemispheres=("left",)):
 
 
 SPEC = SimpleNamespace(layers=LAYERS, background_indegree={"L2/3": 1000, "L5A": 2000},
-                       weight_full_long_range={"E": 0.001, "FS": 0.002}, synaptic_delay_ms=0.5)
+                       weight_full_long_range={"E": 0.001, "FS": 0.002}, synaptic_delay_ms=0.5,
+                       background_sources=1000, background_rate_hz=0.8,
+                       background_weight={"E": 0.002, "FS": 0.004}, background_factor={},
+                       assumed_rate_hz={(la, t): r for la in LAYERS
+                                        for t, r in (("E", 2.0), ("FS", 10.0))})
 # onto B: A ipsi 2 (volume 10), X ipsi 2 (volume 10, not modelled), A contra 1 (volume 10)
 KNOX = RegionalConnectome("test", ("A", "B", "X"), ("A", "B"),
                           ipsi=np.array([[0.0, 2.0], [3.0, 5.0], [1.0, 2.0]]),
@@ -53,9 +57,22 @@ def test_pre_and_post_rules_and_counts():
         expected = SPEC.background_indegree[layer] * 0.4 * indegree * n_post
         observed = np.sum(into_b & (cells.layer[post] == layer))
         assert abs(observed - expected) < 5 * np.sqrt(expected), (layer, observed, expected)
-    assert np.allclose(factor[cells.region == "B"], 0.6)
-    # onto A: B ipsi 3 x 10 = 30 of B ipsi 30 + X ipsi 10 + B contra 10 = 50 -> 0.6
-    assert np.allclose(factor[cells.region == "A"], 0.4)
+    # the background keeps the variance: factor^2 = 1 - V_explicit / V_background per cell
+    # (full-scale variances; explicit: k K_ext share synapses of weight w / sqrt(k) at 2 Hz)
+    w_full = {(la, t): SPEC.background_weight[t] * SPEC.background_indegree[la] / 1000
+              for la in LAYERS for t in ("E", "FS")}
+    for area, share in (("B", 0.4), ("A", 0.6)):
+        # onto A: B ipsi 3 x 10 = 30 of B ipsi 30 + X ipsi 10 + B contra 10 = 50 -> 0.6
+        for (layer, t), w in w_full.items():
+            group = np.flatnonzero((cells.region == area) & (cells.layer == layer)
+                                   & (cells.type == t))
+            explicit = np.bincount(post, 2.0 * weight ** 2, minlength=len(cells))[group]
+            v_background = 1000 * 0.8 * w ** 2
+            assert np.allclose(factor[group] ** 2, 1.0 - explicit / v_background)
+            expected = (share * SPEC.background_indegree[layer] * 2.0
+                        * SPEC.weight_full_long_range[t] ** 2 / v_background)
+            assert 0.05 < expected < 0.5        # the check is not trivial
+            assert abs(np.mean(1.0 - factor[group] ** 2) - expected) < 0.05 * expected
     # weights x 1 / sqrt(k): the variance of the input is kept (brainmodel.model.scaling)
     assert np.allclose(weight[cells.type[post] == "FS"], 0.002 / np.sqrt(indegree))
     assert np.allclose(delay, 0.5 + 2000.0 / cortical.LONG_RANGE_VELOCITY_UM_PER_MS)
@@ -100,7 +117,7 @@ def test_real_mop_and_mos_shares(data_dir, ontology, annotation):
     assert 0.05 < into_mos[("MOs", "contra")] < 0.5
 
 
-def test_builder_adds_projections_and_shrinks_background(data_dir, annotation):
+def test_builder_adds_projections_and_keeps_the_background_variance(data_dir, annotation):
     import dataclasses
 
     from brainmodel.config import RunConfig
@@ -131,7 +148,29 @@ def test_builder_adds_projections_and_shrinks_background(data_dir, annotation):
                       progress=lambda m: None)
     assert single.background_factor is None
     factor = model.background_factor
-    assert np.all((factor > 0.5) & (factor < 1.0))
+    receives = np.bincount(model.edges[-1].post, minlength=len(cells)) > 0
+    assert np.all((factor[receives] > 0.5) & (factor[receives] <= 1.0))
+    assert factor[receives].mean() < 0.999
+    assert np.all(factor[~receives] == 1.0)
+    # the explicit synapses' variance (at the assumed rates) plus the shrunk background's is the
+    # background's own: (1 - f^2) V_background = sum r_pre w^2 over a cell's long-range inputs
+    rates = np.array([model.spec.assumed_rate_hz[(la, t)] for la, t in zip(cells.layer,
+                                                                           cells.type)])
+    long_range = model.edges[-1]                # the builder appends the long-range table
+    assert long_range.receptor == "ampa" and np.all(
+        cells.region[long_range.pre] != cells.region[long_range.post])
+    explicit = np.bincount(long_range.post, rates[long_range.pre] * long_range.weight ** 2,
+                           minlength=len(cells))
+    w_full = parameters.full_background_weights(model.spec, cells.layer, cells.type)
+    background = model.spec.background_sources * model.spec.background_rate_hz * w_full ** 2
+    assert np.allclose((1.0 - factor ** 2) * background, explicit, rtol=1e-9)
+    # both are independent of the in-degree fraction k: a model at half the k keeps the factors
+    half = bm.build(dataclasses.replace(config, indegree=config.indegree_fraction / 2),
+                    spec=default_spec(), progress=lambda m: None)
+    for t in ("E", "FS"):
+        mask = receives & (cells.type == t)
+        assert abs(np.mean(1 - half.background_factor[mask] ** 2)
+                   / np.mean(1 - factor[mask] ** 2) - 1.0) < 0.05
     with_projections = parameters.cell_constants(model, config.indegree_fraction)["w_background"]
     model_without = dataclasses.replace(model, background_factor=None)
     without = parameters.cell_constants(model_without, config.indegree_fraction)["w_background"]

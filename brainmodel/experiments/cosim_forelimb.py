@@ -55,8 +55,11 @@ FORELIMB_FRACTION = 0.25                # of MOp voxels (assumed)
 AFFERENT_TARGET_FRACTION = 0.2          # of SSp-ul L4 E/FS cells per fibre (assumed)
 AFFERENT_DELAY_MS = 10.0                # spindle to SSp-ul L4 (assumed; of the order of the
                                         # 8-12 ms onset latency of forepaw-evoked SI responses)
-AFFERENT_WEIGHT_FACTOR = 20.0           # x the E cells' background weight per spike (assumed:
-                                        # a fibre stands for a convergent lemniscal relay)
+AFFERENT_WEIGHT_FACTOR = 1.0            # x the E cells' background weight per spike (assumed:
+# a fibre stands for a few convergent lemniscal relay cells, whose unitary thalamocortical EPSPs
+# are weak, Bruno & Sakmann 2006, Science 312:1622; about half a background kick). It was 20
+# before the issue-20 cortex: under the balancing currents the resting spindle discharge then
+# drove SSp-ul L4 to 155 Hz with the limb still; at 1 it gives 12 Hz (7.6 Hz without afferents).
 SETTLE_MS = 300.0                       # the limb settles to rest before the exchange starts
 CONDITIONS = (("cosim", True, True), ("cut", False, True), ("no-feedback", True, False))
 MOVES_DEG = 3.0                         # "moves": a joint's range over the run above this

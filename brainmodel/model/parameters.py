@@ -26,6 +26,20 @@ def background_sources(spec, indegree_fraction: float) -> int:
     return max(1, int(round(spec.background_sources * indegree_fraction)))
 
 
+def full_background_weights(spec, layers: np.ndarray, types: np.ndarray) -> np.ndarray:
+    """Per cell (layer, type), the weight of one of the ``spec.background_sources`` Poisson
+    sources at full scale: the type's background weight x K_ext(layer) / sources x the
+    (layer, type) factor."""
+    out = np.zeros(len(layers))
+    for name, weight in spec.background_weight.items():
+        out[types == name] = weight
+    for layer, indegree in spec.background_indegree.items():
+        out[layers == layer] *= indegree / spec.background_sources
+    for (layer, cell_type), factor in spec.background_factor.items():
+        out[(layers == layer) & (types == cell_type)] *= factor
+    return out
+
+
 def cell_constants(model, indegree_fraction: float) -> dict[str, np.ndarray]:
     """Per-cell neuron constants (Izhikevich a, b, c, d in mV, background weight).
 
@@ -33,16 +47,12 @@ def cell_constants(model, indegree_fraction: float) -> dict[str, np.ndarray]:
     with weights divided by sqrt(k), so its variance is preserved; its missing mean is part of
     ``compensating_conductances`` (van Albada et al. 2015; ``brainmodel.model.scaling``)."""
     spec, cells = model.spec, model.cells
-    out = {key: np.zeros(len(cells)) for key in ("a", "b", "c", "d", "w_background")}
+    out = {key: np.zeros(len(cells)) for key in ("a", "b", "c", "d")}
     for name, cell_type in spec.types.items():
         mask = cells.type == name
         for key, value in zip("abcd", cell_type.neuron.parameters):
             out[key][mask] = value
-        out["w_background"][mask] = spec.background_weight[name]
-    for layer, indegree in spec.background_indegree.items():
-        out["w_background"][cells.layer == layer] *= indegree / spec.background_sources
-    for (layer, cell_type), factor in spec.background_factor.items():
-        out["w_background"][(cells.layer == layer) & (cells.type == cell_type)] *= factor
+    out["w_background"] = full_background_weights(spec, cells.layer, cells.type)
     out["w_background"] *= np.sqrt(spec.background_sources
                                    / background_sources(spec, indegree_fraction))
     factor = model.background_factor
@@ -146,16 +156,20 @@ def target_mean_input(spec, layer: str, cell_type: str) -> float:
 
 
 def balancing_currents(model, means: dict, compensation: dict) -> np.ndarray:
-    """Per cortical cell, the constant current that brings the mean input of its layer and type
-    (pooled over areas; at the assumed rates, at ``spec.reference_potential_mv``) to the type's
-    target (``spec.target_mean_input`` plus ``spec.target_offset_by_layer``), below the
-    rheobase: the cells then fire from fluctuations, not from their mean (0 for the
-    non-cortical cells and for types without a target). ``means`` and ``compensation``:
+    """Per cortical cell, the constant current that brings the mean input of its area, layer
+    and type (at the assumed rates, at ``spec.reference_potential_mv``) to the type's target
+    (``spec.target_mean_input`` plus ``spec.target_offset_by_layer``), below the rheobase: the
+    cells then fire from fluctuations, not from their mean (0 for the non-cortical cells and
+    for types without a target). Per area, because the areas of a multi-area model differ in
+    how much of their input comes from modelled long-range synapses rather than from the
+    background (``projections.cortical``): pooled over areas, the whole-cortex model had areas
+    30-50 % above and below the target, silent or at 50 Hz. ``means`` and ``compensation``:
     ``scaled_mean_conductances`` and ``compensating_conductances`` of the model."""
     spec, cells = model.spec, model.cells
     n_cortex = model.n_cortex or len(cells)
     current = mean_input_current(model, means, compensation, spec.reference_potential_mv)
-    population = np.char.add(cells.layer.astype(str), cells.type.astype(str))
+    population = np.char.add(np.char.add(cells.region.astype(str), "|"),
+                             np.char.add(cells.layer.astype(str), cells.type.astype(str)))
     out = np.zeros(len(cells))
     for cell_type, target in spec.target_mean_input.items():
         mask = (cells.type == cell_type) & (np.arange(len(cells)) < n_cortex)
