@@ -37,6 +37,17 @@ def test_a_silent_area_or_a_single_burst_fails():
     out = activity.stability(ids, times, groups, types, 0.0, 10_000.0)
     assert out["e_rates_in_range"] and not out["no_synchrony_burst"]
     assert abs(out["groups"]["MOp right"]["largest_bin_fraction"] - 0.2) < 0.03
+    assert out["bursting_groups"] == ["MOp right"]
+
+
+def test_a_small_irregular_area_above_5_percent_by_chance_is_not_bursting():
+    rng = np.random.default_rng(4)
+    ids, times = _poisson(600, 7.0, 10_000.0, rng)      # 3.5 % of the cells per 5 ms bin
+    groups = np.full(600, "VISpl left", dtype=object)
+    out = activity.stability(ids, times, groups, np.full(600, "E", dtype=object), 0.0, 10_000.0)
+    area = out["groups"]["VISpl left"]
+    assert area["largest_bin_fraction"] > 0.05 and not area["bursting"]
+    assert abs(area["mean_bin_fraction"] - 0.035) < 0.003
 
 
 def test_a_cell_counts_once_per_bin():

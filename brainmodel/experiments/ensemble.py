@@ -50,8 +50,7 @@ class Ensemble(Experiment):
         def observe(spikes):
             return group_rates(*spikes, masks, OBSERVATION_START_MS, config.duration_ms)
 
-        groups = np.array([f"{g} {h}" for g, h in zip(model.group_of_cells(),
-                                                       model.cells.hemisphere)], dtype=object)
+        groups = model.area_and_hemisphere_of_cells()
 
         def observe_and_check(spikes):
             return observe(spikes), activity.stability(*spikes, groups, model.cells.type,
@@ -91,10 +90,11 @@ class Ensemble(Experiment):
                    "observations": [f"{a} {t}" for a, t in names],
                    "member_parameters": [m.parameters for m in members],
                    "member_rates_hz": rates, "members_wall_s": wall,
-                   "member_stability": [{k: c[k] for k in ("e_rate_range_hz",
-                                                            "largest_bin_fraction_all_cells",
-                                                            "e_rates_in_range",
-                                                            "no_synchrony_burst")}
+                   "member_stability": [dict({k: c[k] for k in (
+                       "e_rate_range_hz", "largest_bin_fraction_all_cells",
+                       "groups_outside_e_rate_range", "bursting_groups", "e_rates_in_range",
+                       "no_synchrony_burst")}, e_rate_hz={g: v["e_rate_hz"] for g, v in
+                                                          c["groups"].items()})
                                         for c in checks],
                    "members_in_regime": int(sum(c["e_rates_in_range"] and c["no_synchrony_burst"]
                                                 for c in checks)),

@@ -30,13 +30,6 @@ REST_LABEL = "rest"
 FULL_DENSITY_VOXEL_RADIUS_UM = 150.0
 
 
-def area_and_hemisphere(model) -> np.ndarray:
-    """Per cell its requested region and hemisphere ('MOp left'); other regions by name."""
-    groups = model.group_of_cells()
-    return np.array([f"{g} {h}" if system == "cortex" else g for g, h, system in
-                     zip(groups, model.cells.hemisphere, model.system_of_cells())], dtype=object)
-
-
 class StimulatedCortex(NetworkExperiment):
     def __init__(self, name: str, description: str, defaults: dict | None = None,
                  required_regions: tuple[str, ...] = (), order: int = 100,
@@ -61,7 +54,7 @@ class StimulatedCortex(NetworkExperiment):
 
     def summarise(self, model, config, spikes: list) -> dict:
         summary = cortex.summarise(model, config, *spikes[0])
-        groups = area_and_hemisphere(model)
+        groups = model.area_and_hemisphere_of_cells()
         summary["stability"] = activity.stability(*spikes[0], groups, model.cells.type,
                                                   *summary["analysis_window_ms"])
         if len(spikes) > 1:

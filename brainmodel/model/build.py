@@ -31,7 +31,7 @@ class Network:
     cells: CellTable
     edges: tuple
     timings: dict
-    background_factor: np.ndarray | None = None   # per cell; long-range inputs replace background
+    background_factor: np.ndarray | None = None   # per cell, on the background weight (projections.cortical)
     area_group: dict = field(default_factory=dict)  # modelled area -> requested region
     n_cortex: int | None = None                 # cells after these belong to other regions
     nucleus_constants: dict | None = None       # their constants (brainmodel.model.nuclei)
@@ -40,6 +40,14 @@ class Network:
         """The requested region (e.g. SSp) of each cell, whose area may be a part (SSp-ul);
         thalamus, pons or cerebellum for the cells of those regions."""
         return np.array([self.area_group.get(a, a) for a in self.cells.region], dtype=object)
+
+    def area_and_hemisphere_of_cells(self) -> np.ndarray:
+        """Per cortical cell its modelled area and hemisphere ('SSp-ul left'); the other cells
+        by region (thalamus, pons, cerebellum)."""
+        system = self.system_of_cells()
+        return np.array([f"{area} {side}" if s == "cortex" else g for area, side, s, g in
+                         zip(self.cells.region, self.cells.hemisphere, system,
+                             self.group_of_cells())], dtype=object)
 
     def system_of_cells(self) -> np.ndarray:
         """cortex, thalamus, pons or cerebellum per cell."""
