@@ -44,7 +44,9 @@ class _Cells(SimpleNamespace):
 def _tiny_model(n_per_population=4000):
     spec = cortex.default_spec()
     layers, types = zip(*[pop for pop in spec.populations for _ in range(n_per_population)])
-    cells = _Cells(layer=np.array(layers, dtype=object), type=np.array(types, dtype=object))
+    region = np.where(np.arange(len(layers)) % 2 == 0, "A", "B").astype(object)  # two areas
+    cells = _Cells(layer=np.array(layers, dtype=object), type=np.array(types, dtype=object),
+                   region=region)
     return SimpleNamespace(spec=spec, cells=cells, n_cortex=None, nucleus_constants=None,
                            background_factor=None)
 
@@ -82,19 +84,21 @@ def test_pathway_sigma_keeps_the_column_in_degree():
     assert all(p.p_max <= 1.0 for p in spec.pathways)
 
 
-def test_balancing_brings_each_population_to_its_type_target_plus_layer_offset():
+def test_balancing_brings_each_area_population_to_its_type_target_plus_layer_offset():
     model = _tiny_model(n_per_population=50)
     spec, cells, n = model.spec, model.cells, len(model.cells)
     rng = np.random.default_rng(3)
     means = {key: rng.uniform(0.0, 0.05, n) for key in ("ampa", "gaba", "background")}
     compensation = {key: rng.uniform(0.0, 0.01, n) for key in ("ampa", "gaba")}
+    assert spec.target_offset_by_layer                    # the default spec has offsets
+    means["background"][cells.region == "B"] *= 2.0      # area B gets more input ...
     current = parameters.mean_input_current(model, means, compensation,
                                             spec.reference_potential_mv)
     total = current + parameters.balancing_currents(model, means, compensation)
-    assert spec.target_offset_by_layer                    # the default spec has offsets
     for layer, cell_type in spec.populations:
-        members = (cells.layer == layer) & (cells.type == cell_type)
         expected = (spec.target_mean_input[cell_type]
                     + spec.target_offset_by_layer.get((layer, cell_type), 0.0))
         assert parameters.target_mean_input(spec, layer, cell_type) == expected
-        assert total[members].mean() == pytest.approx(expected, abs=1e-9), (layer, cell_type)
+        for area in ("A", "B"):       # ... and is balanced per area, not pooled with A
+            members = (cells.layer == layer) & (cells.type == cell_type) & (cells.region == area)
+            assert total[members].mean() == pytest.approx(expected, abs=1e-9), (area, layer)
