@@ -68,8 +68,10 @@ ENSEMBLE = ["--experiment", "ensemble", "--regions", "MOp", "--hemisphere", "lef
 # (arguments, the progress line after which the signal comes, seconds after it, the signal and
 # to whom: the process group as a terminal's Ctrl-C does, or Python alone as a scheduler does)
 INTERRUPTS = {
+    # 1 s after the message: a warm compiler cache compiles this network in 2.5 s, and 3 s
+    # could land after both runs had ended
     "ctrl-c-during-compilation": (SMALL + ["--duration", "1000"], "generating and compiling",
-                                  3.0, signal.SIGINT, "group"),
+                                  1.0, signal.SIGINT, "group"),
     "ctrl-c-during-the-compiled-run": (SMALL + ["--duration", "20000"],
                                        "running the compiled simulation", 2.0, signal.SIGINT,
                                        "group"),
