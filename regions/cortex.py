@@ -266,6 +266,13 @@ ASSUMED_RATE_HZ = {(layer, "E"): rate for layer, rate in
 ASSUMED_RATE_HZ.update({(layer, "FS"): 10.0 for layer in LAYERS})
 ASSUMED_RATE_HZ.update({(layer, "LTS"): 5.0 for layer in LAYERS})
 
+# PV-poor areas (Kim et al. 2017: L2/3 PV density 934/mm^3 in AIp, 3992 in MOp) give their cells
+# fewer FS inputs under one connection rule; each cell's FS input from a layer is raised to at
+# least that of these areas, the sensorimotor areas the regime was tuned on (assumed rule and
+# its argument: brainmodel.model.pv_inputs). Empty: no floor.
+PV_INPUT_REFERENCE_AREAS = ("MOp", "MOs", "SSp-bfd", "SSp-ll", "SSp-m", "SSp-n", "SSp-tr",
+                            "SSp-ul", "SSp-un", "SSs")
+
 # Conduction: delay = SYNAPTIC_DELAY + distance / velocity. Horizontal intracortical propagation
 # 0.1-0.6 m/s (Bringuier et al. 1999, Science 283:695); synaptic delay ~0.5 ms.
 SYNAPTIC_DELAY_MS = 0.5
@@ -305,6 +312,7 @@ class CortexSpec:
     reference_potential_mv: float = REFERENCE_POTENTIAL_MV
     assumed_rate_hz: dict = field(default_factory=lambda: dict(ASSUMED_RATE_HZ))
     weight_full_long_range: dict = field(default_factory=lambda: dict(LONG_RANGE_WEIGHT_FULL))
+    pv_input_reference_areas: tuple = PV_INPUT_REFERENCE_AREAS
     synaptic_delay_ms: float = SYNAPTIC_DELAY_MS
     velocity_um_per_ms: float = CONDUCTION_VELOCITY_UM_PER_MS
 

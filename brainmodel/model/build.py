@@ -17,7 +17,7 @@ from regions.cortex import model_layers
 from ..errors import BrainmodelError
 from ..inputs import atlas, densities
 from ..inputs.bundle import single_layered_area
-from . import connectivity, long_range, placement, stimulus as stimulus_mod
+from . import connectivity, long_range, placement, pv_inputs, stimulus as stimulus_mod
 from .cells import CellTable
 from .loop import add_regions
 from .parameters import derive_seeds
@@ -96,9 +96,10 @@ def build_model(config, inputs, spec, progress=print, plan_stimulus=None) -> Mod
     progress(f"placement: {len(cells)} cells at density fraction {config.density}")
 
     start = time.perf_counter()
-    edges = connectivity.local_edges(cells, spec, config.density, config.indegree_fraction,
-                                     seeds["connectivity"], progress, voxels.resolution_um,
-                                     config.dt_ms)
+    edges = connectivity.local_edges(
+        cells, spec, config.density, config.indegree_fraction, seeds["connectivity"], progress,
+        voxels.resolution_um, config.dt_ms,
+        input_factors=pv_inputs.pv_input_factors(spec, inputs.kim, cells.region))
     timings["connectivity_s"] = time.perf_counter() - start
     n_syn = sum(len(e) for e in edges)
     progress(f"connectivity: {n_syn} synapses ({n_syn / max(len(cells), 1):.0f} per cell) in "

@@ -96,6 +96,35 @@ def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: n
     return np.concatenate(out_pre), np.concatenate(out_post)
 
 
+def compensated_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: np.ndarray,
+                      surface_um: np.ndarray, p: float, sigma_um: float, factor: np.ndarray,
+                      seed_key: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``gaussian_pairs`` with each post cell's expected input (in-degree x weight) multiplied
+    by its ``factor`` F >= 1 (one per cell id; ``brainmodel.model.pv_inputs``): (pre, post,
+    weight factor per synapse).
+
+    F is split into a count factor C = min(F, 1 / p), at most one expected contact per pair at
+    distance 0, and a weight factor F / C. The extra C - 1 come from a second draw of the same
+    rule at p (C_max - 1), thinned per post cell to p (C - 1), from its own random stream
+    (``seed_key + [1]``); a pair may so receive two contacts. Where F is 1 for every post cell
+    the result is ``gaussian_pairs``' with ``seed_key``, bit for bit."""
+    pre, post = gaussian_pairs(pre_ids, post_ids, cells_voxel_row, surface_um, p, sigma_um,
+                               np.random.default_rng(seed_key))
+    if np.any(factor < 1.0):
+        raise BrainmodelError("input factors must be at least 1")
+    count = np.minimum(factor, 1.0 / p) if p > 0 else np.ones_like(factor)
+    extra = post_ids[count[post_ids] > 1.0]
+    if len(extra):
+        rng = np.random.default_rng(list(seed_key) + [1])
+        top = float(count[extra].max())
+        extra_pre, extra_post = gaussian_pairs(pre_ids, extra, cells_voxel_row, surface_um,
+                                               p * (top - 1.0), sigma_um, rng)
+        keep = rng.random(len(extra_post)) * (top - 1.0) < count[extra_post] - 1.0
+        pre = np.concatenate([pre, extra_pre[keep]])
+        post = np.concatenate([post, extra_post[keep]])
+    return pre, post, factor[post] / count[post]
+
+
 def neighbour_blocks(pre_points: np.ndarray, post_points: np.ndarray, radius: float):
     """(pre group, post group, distance) of the group pairs closer than radius, ordered by post
     group, then pre group."""
@@ -262,10 +291,14 @@ def sampling_blocks(cells, resolution_um: float, density_fraction: float) -> np.
 
 def local_edges(cells, spec, density_fraction: float, indegree_fraction: float,
                 seed: int, progress=None, resolution_um: float = 100.0,
-                dt_ms: float = 0.1, workers: int = CONSTRUCTION_WORKERS) -> list[EdgeTable]:
+                dt_ms: float = 0.1, workers: int = CONSTRUCTION_WORKERS,
+                input_factors: dict | None = None) -> list[EdgeTable]:
     """One EdgeTable per pathway of a region spec (delays in steps of dt_ms). Pathways are
     drawn ``workers`` at a time in threads (numpy releases the GIL in its array work); each has
-    its own random stream, so the result does not depend on workers."""
+    its own random stream, so the result does not depend on workers. ``input_factors``:
+    {presynaptic population: per cell factor} on the post cells' input from that population
+    (``compensated_pairs``; ``brainmodel.model.pv_inputs``)."""
+    input_factors = input_factors or {}
     blocks = sampling_blocks(cells, resolution_um, density_fraction)
     positions = coordinate_columns(cells.position_um)
     ids = np.arange(len(cells))
@@ -273,13 +306,20 @@ def local_edges(cells, spec, density_fraction: float, indegree_fraction: float,
     def pathway_table(n: int) -> EdgeTable:
         pathway = spec.pathways[n]
         p = scaled_probability(pathway.p_max, density_fraction, indegree_fraction)
-        pre, post = gaussian_pairs(ids[cells.population_slice(*pathway.pre)],
-                                   ids[cells.population_slice(*pathway.post)], blocks,
-                                   cells.surface_um, p, pathway.sigma_um,
-                                   np.random.default_rng([int(seed), n]))
+        pre_ids = ids[cells.population_slice(*pathway.pre)]
+        post_ids = ids[cells.population_slice(*pathway.post)]
+        factor = input_factors.get(pathway.pre)
+        weight = compensated_weight(pathway.weight_full, indegree_fraction)
+        if factor is not None and len(post_ids) and factor[post_ids].max() > 1.0:
+            pre, post, weight_factor = compensated_pairs(
+                pre_ids, post_ids, blocks, cells.surface_um, p, pathway.sigma_um, factor,
+                [int(seed), n])
+            weight = weight * weight_factor
+        else:
+            pre, post = gaussian_pairs(pre_ids, post_ids, blocks, cells.surface_um, p,
+                                       pathway.sigma_um, np.random.default_rng([int(seed), n]))
         delay = delays_ms(pre, post, positions, spec.synaptic_delay_ms, spec.velocity_um_per_ms)
-        return edge_table(pre, post, compensated_weight(pathway.weight_full, indegree_fraction),
-                          delay, pathway.receptor, dt_ms)
+        return edge_table(pre, post, weight, delay, pathway.receptor, dt_ms)
 
     tables = []
     with ThreadPoolExecutor(max(1, int(workers))) as pool:
