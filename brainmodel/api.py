@@ -102,15 +102,17 @@ def output_folder(config: RunConfig) -> Path:
 
 
 def simulate(model: Model, config: RunConfig, progress=log, keep_build: bool = False,
-             overwrite: bool = False) -> Result:
+             overwrite: bool = False, interrupted=None) -> Result:
     """Run the experiment on a built model and write its output folder (under a temporary name,
     renamed when complete): config.json, cells.csv, nodes.h5 + node_types.csv and spikes*.h5
     (SONATA, ``brainmodel.sonata``), timings.json, summary.json, figures/. With
-    ``config.compile_only`` the folder holds config, cells, nodes and timings only."""
+    ``config.compile_only`` the folder holds config, cells, nodes and timings only.
+    ``interrupted()``: whether an interrupt came that Python may have dropped; checked before
+    the folder is renamed (``brainmodel.outputs.atomic_output_dir``)."""
     check(config)
     plugin = experiments.get(config.experiment)
     final = output_folder(config)
-    with outputs.atomic_output_dir(final, overwrite) as out:
+    with outputs.atomic_output_dir(final, overwrite, interrupted) as out:
         outcome = plugin.run(model, config, out, progress, keep_build)
         outputs.write_run_files(out, config, model.cells)
         pops = sonata.populations(model.system_of_cells())
@@ -129,12 +131,12 @@ def simulate(model: Model, config: RunConfig, progress=log, keep_build: bool = F
 
 
 def run(config: RunConfig, inputs: Inputs | None = None, spec=None, progress=log,
-        keep_build: bool = False, overwrite: bool = False) -> Result:
+        keep_build: bool = False, overwrite: bool = False, interrupted=None) -> Result:
     """``build`` then ``simulate``: one experiment end to end."""
     check(config)
     outputs.check_output_free(output_folder(config), overwrite)
     model = build(config, inputs, spec, progress)
-    return simulate(model, config, progress, keep_build, overwrite)
+    return simulate(model, config, progress, keep_build, overwrite, interrupted)
 
 
 # Stage functions the notebooks teach with, part of the public API as they are.

@@ -176,12 +176,28 @@ def _raise_terminated(signum, frame):
     raise Terminated()
 
 
+class InterruptRecorder:
+    """SIGINT handler: raises KeyboardInterrupt, as Python's own does, and remembers that it
+    came. A KeyboardInterrupt raised while Python runs a weakref callback or a ``__del__`` is
+    printed and dropped, and the run would go on to write complete outputs and exit 0 after a
+    Ctrl-C; the output folder asks ``seen`` before its final rename."""
+
+    def __init__(self):
+        self.seen = False
+
+    def __call__(self, signum, frame):
+        self.seen = True
+        raise KeyboardInterrupt()
+
+
 def main(argv=None) -> int:
     """Exit status: 0 done, 2 bad input or a failed run (``brainmodel: error: ...``), 130
     interrupted (SIGINT), 143 terminated (SIGTERM); an interrupted run leaves no output folder
     and no temporary files."""
     argv = list(sys.argv[1:] if argv is None else argv)
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    interrupts = InterruptRecorder()
+    previous_interrupt = signal.signal(signal.SIGINT, interrupts)
     try:
         if argv[:1] == ["fetch"]:
             fetch_parser = argparse.ArgumentParser(prog="brainmodel fetch",
@@ -192,7 +208,8 @@ def main(argv=None) -> int:
             return 0
         args = parser().parse_args(argv)
         config = config_from_args(args)
-        run(config, keep_build=args.keep_build, overwrite=args.overwrite)
+        run(config, keep_build=args.keep_build, overwrite=args.overwrite,
+            interrupted=lambda: interrupts.seen)
         return 0
     except BrainmodelError as exc:
         print(f"brainmodel: error: {exc}", file=sys.stderr)
@@ -206,6 +223,7 @@ def main(argv=None) -> int:
         return 143
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_interrupt)
 
 
 if __name__ == "__main__":

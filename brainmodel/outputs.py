@@ -35,8 +35,10 @@ def check_output_free(final: Path, overwrite: bool = False) -> None:
 
 
 @contextmanager
-def atomic_output_dir(final: Path, overwrite: bool = False):
-    """Yield a temporary folder next to ``final``; rename it to ``final`` only on success."""
+def atomic_output_dir(final: Path, overwrite: bool = False, interrupted=None):
+    """Yield a temporary folder next to ``final``; rename it to ``final`` only on success.
+    ``interrupted()``: checked before the rename; True raises KeyboardInterrupt (a Ctrl-C whose
+    KeyboardInterrupt Python dropped, ``brainmodel.cli.InterruptRecorder``)."""
     final = Path(final).resolve()
     check_output_free(final, overwrite)
     tmp = final.parent / f".{final.name}.tmp-{os.getpid()}"
@@ -48,6 +50,8 @@ def atomic_output_dir(final: Path, overwrite: bool = False):
                               f"another --output") from None
     try:
         yield tmp
+        if interrupted is not None and interrupted():
+            raise KeyboardInterrupt("the interrupt came while the run was ending")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -148,3 +148,35 @@ def test_too_many_ranks_are_refused_before_building(tmp_path, data_dir):
     assert "99 ranks but the model has only 5 partitions" in result.stderr
     assert "placement:" not in result.stderr                  # refused before the build
     assert not (tmp_path / "out").exists()
+
+
+def test_an_interrupt_that_python_drops_still_leaves_no_output(tmp_path):
+    """A KeyboardInterrupt raised inside a weakref callback is printed and dropped by Python;
+    the CLI's SIGINT handler remembers it, and the output folder is then not renamed."""
+    import weakref
+
+    from brainmodel import cli, outputs
+
+    recorder = cli.InterruptRecorder()
+
+    class Table:
+        pass
+
+    final = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt, match="while the run was ending"):
+        with outputs.atomic_output_dir(final, interrupted=lambda: recorder.seen) as out:
+            (out / "summary.json").write_text("{}")
+            table = Table()
+            reference = weakref.ref(table, lambda ref: recorder(signal.SIGINT, None))
+            del table                               # the callback's KeyboardInterrupt is dropped
+            assert reference() is None and recorder.seen
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_an_interrupt_the_output_folder_is_renamed(tmp_path):
+    from brainmodel import outputs
+
+    with outputs.atomic_output_dir(tmp_path / "out", interrupted=lambda: False) as out:
+        (out / "summary.json").write_text("{}")
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert (tmp_path / "out" / "summary.json").read_text() == "{}"
