@@ -8,15 +8,7 @@ from brainmodel.inputs.densities import marker_density
 from brainmodel.model import connectivity, pv_inputs
 from brainmodel.model.cells import CellTable
 from regions.cortex import CortexSpec, Pathway, default_spec
-
-
-def _sheet(n_side=30, per_voxel=4, seed=0):
-    rng = np.random.default_rng(seed)
-    voxel = np.repeat(np.arange(n_side * n_side), per_voxel)
-    gx, gy = np.divmod(voxel, n_side)
-    surface = np.column_stack([gx * 100.0, gy * 100.0, np.zeros(len(voxel))])
-    surface[:, :2] += rng.uniform(-50, 50, (len(voxel), 2))
-    return voxel, surface
+from test_connectivity import _sheet
 
 
 def test_reference_areas_keep_their_input_and_pv_poor_areas_reach_the_reference(kim):
@@ -43,7 +35,7 @@ def test_no_reference_areas_means_no_floor(kim):
 
 
 def test_factor_one_gives_the_plain_draw_bit_for_bit():
-    voxel, surface = _sheet(20)
+    voxel, surface = _sheet(20, per_voxel=4)
     ids = np.arange(len(voxel))
     pre, post, weight = connectivity.compensated_pairs(ids, ids, voxel, surface, 0.3, 150.0,
                                                        np.ones(len(ids)), [4, 2])
@@ -56,7 +48,7 @@ def test_factor_one_gives_the_plain_draw_bit_for_bit():
 def test_factor_raises_in_degree_where_probability_allows_and_weight_for_the_rest():
     """p = 0.4, F = 3: count factor min(3, 1 / 0.4) = 2.5, weight factor 1.2; cells with F = 1
     keep exactly their inputs."""
-    voxel, surface = _sheet(30)
+    voxel, surface = _sheet(30, per_voxel=4)
     ids = np.arange(len(voxel))
     raised = np.linalg.norm(surface[:, :2] - 1500.0, axis=1) < 600      # away from the edges
     factor = np.where(raised, 3.0, 1.0)
@@ -79,7 +71,7 @@ def test_factor_raises_in_degree_where_probability_allows_and_weight_for_the_res
 
 
 def test_factor_below_one_is_refused():
-    voxel, surface = _sheet(5)
+    voxel, surface = _sheet(5, per_voxel=4)
     ids = np.arange(len(voxel))
     with pytest.raises(BrainmodelError, match="at least 1"):
         connectivity.compensated_pairs(ids, ids, voxel, surface, 0.3, 150.0,

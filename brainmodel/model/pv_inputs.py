@@ -50,7 +50,7 @@ def pv_input_factors(spec, kim: dict, cell_area: np.ndarray) -> dict[tuple, np.n
 
 
 def factor_by_area(spec, kim: dict, areas) -> dict[str, dict[str, float]]:
-    """{area: {layer: F}}: the rule's factors for a list of areas (for the summary)."""
+    """{area: {layer: F}}: the rule's factors for a list of areas (tests, docs)."""
     areas = list(areas)
     factors = pv_input_factors(spec, kim, np.array(areas, dtype=object))
     return {a: {layer: round(float(f[n]), 3) for (layer, _), f in factors.items()}
