@@ -5,9 +5,12 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
+
+from brainmodel import cli, outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["--density", "0.01", "--analysis-start", "100"]
@@ -155,10 +158,6 @@ def test_too_many_ranks_are_refused_before_building(tmp_path, data_dir):
 def test_an_interrupt_that_python_drops_still_leaves_no_output(tmp_path):
     """A KeyboardInterrupt raised inside a weakref callback is printed and dropped by Python;
     the CLI's SIGINT handler remembers it, and the output folder is then not renamed."""
-    import weakref
-
-    from brainmodel import cli, outputs
-
     recorder = cli.InterruptRecorder()
 
     class Table:
@@ -176,8 +175,6 @@ def test_an_interrupt_that_python_drops_still_leaves_no_output(tmp_path):
 
 
 def test_without_an_interrupt_the_output_folder_is_renamed(tmp_path):
-    from brainmodel import outputs
-
     with outputs.atomic_output_dir(tmp_path / "out", interrupted=lambda: False) as out:
         (out / "summary.json").write_text("{}")
     assert [p.name for p in tmp_path.iterdir()] == ["out"]

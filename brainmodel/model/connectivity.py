@@ -108,10 +108,10 @@ def compensated_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row
     rule at p (C_max - 1), thinned per post cell to p (C - 1), from its own random stream
     (``seed_key + [1]``); a pair may so receive two contacts. Where F is 1 for every post cell
     the result is ``gaussian_pairs``' with ``seed_key``, bit for bit."""
-    pre, post = gaussian_pairs(pre_ids, post_ids, cells_voxel_row, surface_um, p, sigma_um,
-                               np.random.default_rng(seed_key))
     if np.any(factor < 1.0):
         raise BrainmodelError("input factors must be at least 1")
+    pre, post = gaussian_pairs(pre_ids, post_ids, cells_voxel_row, surface_um, p, sigma_um,
+                               np.random.default_rng(seed_key))
     count = np.minimum(factor, 1.0 / p) if p > 0 else np.ones_like(factor)
     extra = post_ids[count[post_ids] > 1.0]
     if len(extra):
