@@ -23,8 +23,10 @@ Rules:
   0.9, 44 of 86 areas fell silent and the lateral areas with most background fired 10-50 Hz.
 - Topography: with flatmap positions (``brainmodel.inputs.flatmap``), the probability between a pre and
   a post cell is multiplied by a Gaussian of the distance between their relative positions in
-  their own areas (in units of each area's spread on the dorsal flatmap; medio-lateral mirrored
-  across hemispheres), normalised per post voxel so that every cell keeps its in-degree. Corresponding
+  their own areas (along and across each elongated area's own long axis on the dorsal flatmap,
+  in units of the area's spread; medio-lateral mirrored across hemispheres;
+  ``brainmodel.inputs.flatmap.relative_positions``), normalised per post voxel so that every
+  cell keeps its in-degree. Corresponding
   parts of two areas (the same body part in MOp and SSp) sit at similar relative positions, as
   in the reference study's use of topographic connectome data. Without positions the pairs are
   homogeneous. Sampling is exact Bernoulli with the local rules' density and in-degree scaling.

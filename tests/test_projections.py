@@ -131,12 +131,15 @@ def test_builder_adds_projections_and_keeps_the_background_variance(data_dir, an
     ampa = next(t for t in by_receptor(model.edges) if t.receptor == "ampa")
     across = cells.region[ampa.pre] != cells.region[ampa.post]
     assert across.sum() > 1000 and np.all(cells.type[ampa.pre[across]] == "E")
-    # topography: MOp cells connect to MOs cells at similar relative flatmap positions
+    # topography: MOp cells connect to MOs cells at similar relative flatmap positions (the
+    # long-range table; local synapses across the MOp/MOs border join the two areas' edges)
     shape = annotation.volume.shape
     flat = flatmap.cell_flat_coordinates(flatmap.voxel_flat_coordinates(data_dir, shape),
                                          cells.voxel_index, shape)
     rel = flatmap.relative_positions(flat, cells.region.astype(str), cells.hemisphere)
-    d_connected = np.linalg.norm(rel[ampa.pre[across]] - rel[ampa.post[across]], axis=1)
+    projection = model.edges[-1]                # the builder appends the long-range table
+    assert np.all(cells.region[projection.pre] != cells.region[projection.post])
+    d_connected = np.linalg.norm(rel[projection.pre] - rel[projection.post], axis=1)
     rng = np.random.default_rng(0)
     mop, mos = np.flatnonzero(cells.region == "MOp"), np.flatnonzero(cells.region == "MOs")
     d_random = np.linalg.norm(rel[rng.choice(mop, 5000)] - rel[rng.choice(mos, 5000)], axis=1)

@@ -60,16 +60,54 @@ def cell_flat_coordinates(voxel_coordinates: np.ndarray, voxel_index: np.ndarray
     return coords[voxel_index]
 
 
+# An area gets its own axes when its flatmap extent along its longest axis is at least
+# ELONGATION_MIN times its extent across (SD ratio) and that axis runs within
+# MAX_AXIS_TURN_DEG of the rostro-caudal direction (both assumed). Nearly round areas (SSp-bfd
+# 1.2, VISp 1.1, AUDp 1.4) have no well-defined long axis, and turning an area whose long axis
+# runs medio-laterally (FRP, SSp-n, SSp-tr, AUDpo) by 90 deg would map its medial part onto
+# the others' caudal part; both keep the flatmap's axes.
+ELONGATION_MIN = 1.5
+MAX_AXIS_TURN_DEG = 60.0
+
+
+def area_axes(centred: np.ndarray) -> np.ndarray | None:
+    """(2, 2) rows: the unit along and across axes of a group's centred flatmap coordinates
+    (row, column; right hemisphere already mirrored). Along is the principal axis, pointing
+    caudally (positive row component), across is along turned by +90 deg (medially for an
+    unturned frame). None for groups that keep the flatmap's axes (row, column): those not
+    elongated enough or whose long axis is turned more than MAX_AXIS_TURN_DEG from the rows."""
+    if len(centred) < 2:
+        return None
+    variance, vectors = np.linalg.eigh(np.cov(centred.T))
+    long = vectors[:, 1] * np.sign(vectors[0, 1] or 1.0)
+    if (variance[1] < ELONGATION_MIN ** 2 * max(variance[0], 1e-12)
+            or long[0] < np.cos(np.radians(MAX_AXIS_TURN_DEG))):
+        return None
+    return np.array([long, [-long[1], long[0]]])
+
+
 def relative_positions(flat: np.ndarray, groups: np.ndarray, hemisphere: np.ndarray) -> np.ndarray:
-    """Position of each cell inside its group (e.g. area and hemisphere) in units of the group's
-    spread: (flat - group mean) / group SD per axis, the medio-lateral axis mirrored in the right
-    hemisphere so that homotopic points of both hemispheres match."""
-    out = np.zeros_like(flat, dtype=float)
+    """Position of each cell inside its group (e.g. area and hemisphere) along the group's own
+    axes (``area_axes``) in units of the group's spread: (along, across) = (flat - group mean)
+    projected on the axes / the SD along each. The medio-lateral axis is mirrored in the right
+    hemisphere first, so that homotopic points of both hemispheres match.
+
+    Own axes, not the flatmap's: MOp lies diagonally on the flatmap and SSs along its rows, so
+    with per-axis standardisation of (row, column) a site moving along MOp moved across SSs
+    as well (to SSs's medial and lateral edges), and its projection was spread thinly over
+    SSs's width. Along each area's long axis the rostral, middle and caudal parts of
+    elongated areas correspond (assumed: the somatotopic maps of MOp, SSp and SSs run
+    parallel, the reference study's premise)."""
+    mirrored = np.asarray(flat, dtype=float).copy()
+    mirrored[hemisphere == "right", 1] *= -1.0
+    out = np.zeros_like(mirrored)
     for group in np.unique(groups):
         members = groups == group
-        centred = flat[members] - flat[members].mean(axis=0)
-        out[members] = centred / np.maximum(flat[members].std(axis=0), 1e-9)
-    out[hemisphere == "right", 1] *= -1.0
+        centred = mirrored[members] - mirrored[members].mean(axis=0)
+        axes = area_axes(centred)
+        projected = centred if axes is None else centred @ axes.T
+        spread = (mirrored[members] if axes is None else projected).std(axis=0)
+        out[members] = projected / np.maximum(spread, 1e-9)
     return out
 
 
