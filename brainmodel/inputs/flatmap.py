@@ -106,6 +106,8 @@ def relative_positions(flat: np.ndarray, groups: np.ndarray, hemisphere: np.ndar
         centred = mirrored[members] - mirrored[members].mean(axis=0)
         axes = area_axes(centred)
         projected = centred if axes is None else centred @ axes.T
+        # flatmap axes: the SD of the coordinates themselves, as before this frame existed, so
+        # those groups (the whole isocortex of a hemisphere) stay bit-identical
         spread = (mirrored[members] if axes is None else projected).std(axis=0)
         out[members] = projected / np.maximum(spread, 1e-9)
     return out
