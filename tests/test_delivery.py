@@ -14,7 +14,7 @@ from brainmodel.errors import BrainmodelError
 from brainmodel.model import edges
 from brainmodel.simulation import delivery, memory
 from brainmodel.simulation.runner import simulate_model
-from regions.cortex import default_spec
+from regions.cortex import E_TO_LTS_FACILITATION, default_pathways, default_spec
 
 
 def _spikes(model, config, tmp_path, name):
@@ -23,14 +23,19 @@ def _spikes(model, config, tmp_path, name):
     return ids, times, sim.device.timings
 
 
-@pytest.mark.parametrize("background_hz", [None, 3.0])
+@pytest.mark.parametrize("background_hz,facilitating", [(None, False), (3.0, False),
+                                                         (None, True)])
 def test_compact_delivery_gives_the_spikes_of_brian2_synapses(tmp_path, data_dir,
-                                                            background_hz):
+                                                            background_hz, facilitating):
     """Same network, seed and stimulus through both engines: the same spikes, bit for bit.
     None: m1-gamma's background (event mode, drawn in the compact engine's calendar); 3x its
     rate: above background.EVENT_MODE_BELOW events per step (inverted per step by the Brian2
-    function in both)."""
+    function in both). facilitating: the E->LTS synapses facilitate (per source at emission
+    in the compact engine, per synapse at arrival in Brian2)."""
     spec = default_spec()
+    if facilitating:
+        spec = dataclasses.replace(spec, pathways=default_pathways(
+            facilitation={("E", "LTS"): E_TO_LTS_FACILITATION}))
     if background_hz is not None:
         spec = dataclasses.replace(spec, background_rate_hz=spec.background_rate_hz
                                    * background_hz, background_weight={
@@ -94,15 +99,19 @@ def test_distances_are_numpys_norm_bit_for_bit():
 
 def test_edges_file_holds_every_synapse(tmp_path):
     table = edges.edge_table(np.arange(10), np.arange(10)[::-1], 0.5, np.full(10, 1.0), "ampa",
-                             0.1)
+                             0.1, facilitation=(0.25, 500.0))
     inhibitory = edges.edge_table([1, 2], [3, 4], [0.1, 0.2], [2.0, 3.0], "gaba", 0.1)
     n = delivery.write_edges(tmp_path / "edges.bin", [table, inhibitory], ["ampa", "gaba"], 10)
     assert n == 12
     raw = np.fromfile(tmp_path / "edges.bin", dtype=np.uint8)
-    # header 4 x 8, 3 weights x (8 + 4), per table 2 x 8 + 12 per synapse
-    assert len(raw) == 32 + 3 * 12 + 2 * 16 + 12 * 12
+    # header 4 x 8, 3 weights x (8 + 4 + 2 x 8), per table 2 x 8 + 12 per synapse
+    assert len(raw) == 32 + 3 * 28 + 2 * 16 + 12 * 12
     header = np.frombuffer(raw[:32].tobytes(), np.int64)
     assert list(header) == [delivery.MAGIC, 10, 2, 3]
+    # per weight: U, then tau_F in s (U 0: static)
+    start = 32 + 3 * 12
+    facilitation = np.frombuffer(raw[start:start + 48].tobytes(), np.float64)
+    np.testing.assert_array_equal(facilitation, [0.25, 0.0, 0.0, 0.5, 0.0, 0.0])
 
 
 def test_tree_memory_adds_the_children_to_python():

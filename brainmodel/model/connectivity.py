@@ -319,7 +319,8 @@ def local_edges(cells, spec, density_fraction: float, indegree_fraction: float,
             pre, post = gaussian_pairs(pre_ids, post_ids, blocks, cells.surface_um, p,
                                        pathway.sigma_um, np.random.default_rng([int(seed), n]))
         delay = delays_ms(pre, post, positions, spec.synaptic_delay_ms, spec.velocity_um_per_ms)
-        return edge_table(pre, post, weight, delay, pathway.receptor, dt_ms)
+        return edge_table(pre, post, weight, delay, pathway.receptor, dt_ms,
+                          pathway.facilitation)
 
     tables = []
     with ThreadPoolExecutor(max(1, int(workers))) as pool:

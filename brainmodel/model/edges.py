@@ -6,6 +6,12 @@ distinct weights (a pathway's weight is one number, so a table holds a few dozen
 in whole time steps (uint16). ``weight`` and ``delay_ms`` give the float64 values on demand.
 Delays are rounded to steps once, here (the simulation delivers spikes at whole steps anyway).
 A model holds any number of tables per receptor (one per pathway); ``by_receptor`` joins them.
+
+A table may facilitate (``facilitation`` = (U, tau_F in ms), short-term facilitation after
+Tsodyks, Pawelzik & Markram 1998, Neural Comput 10:821): each presynaptic spike then carries its
+weight x u / U, where u is the release probability after the spike (u decays to 0 with tau_F
+and jumps by U (1 - u) at each spike, so an isolated spike carries the weight itself).
+``brainmodel.simulation`` delivers it (``facilitation_factor`` is the same rule in numpy).
 """
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ class EdgeTable:
     delay_steps: np.ndarray     # uint16: delay in time steps of dt_ms
     dt_ms: float
     receptor: str
+    facilitation: tuple[float, float] | None = None     # (U, tau_F ms), or static
 
     def __len__(self) -> int:
         return len(self.pre)
@@ -45,12 +52,14 @@ class EdgeTable:
     def select(self, keep) -> EdgeTable:
         """The synapses where ``keep`` (a mask or index array)."""
         return EdgeTable(self.pre[keep], self.post[keep], self.weight_code[keep],
-                         self.weight_values, self.delay_steps[keep], self.dt_ms, self.receptor)
+                         self.weight_values, self.delay_steps[keep], self.dt_ms, self.receptor,
+                         self.facilitation)
 
 
-def edge_table(pre, post, weight, delay_ms, receptor: str, dt_ms: float) -> EdgeTable:
+def edge_table(pre, post, weight, delay_ms, receptor: str, dt_ms: float,
+               facilitation: tuple[float, float] | None = None) -> EdgeTable:
     """An EdgeTable from ids, weights (one number for all, or one per synapse) and delays in ms
-    (rounded to whole steps of dt_ms)."""
+    (rounded to whole steps of dt_ms); ``facilitation``: (U, tau_F ms) or None (static)."""
     pre = np.asarray(pre).astype(ID_DTYPE, copy=False)
     post = np.asarray(post).astype(ID_DTYPE, copy=False)
     if np.ndim(weight) == 0:
@@ -63,8 +72,13 @@ def edge_table(pre, post, weight, delay_ms, receptor: str, dt_ms: float) -> Edge
                                   f"{np.iinfo(CODE_DTYPE).max + 1} are supported: split the "
                                   f"projection into several tables or round its weights")
         code = code.astype(CODE_DTYPE)
+    if facilitation is not None:
+        use, tau = facilitation
+        if not (0.0 < use <= 1.0 and tau > 0.0):
+            raise BrainmodelError(f"facilitation needs 0 < U <= 1 and tau_F > 0, not {facilitation}")
+        facilitation = (float(use), float(tau))
     return EdgeTable(pre, post, code, values, delay_steps(delay_ms, dt_ms), float(dt_ms),
-                     receptor)
+                     receptor, facilitation)
 
 
 def empty_table(receptor: str, dt_ms: float) -> EdgeTable:
@@ -111,10 +125,13 @@ def delays_ms(pre: np.ndarray, post: np.ndarray, position_um,
 
 
 def concatenate(tables: list[EdgeTable], receptor: str) -> EdgeTable:
-    """The tables one after another (one receptor), their weight lists joined."""
+    """The tables one after another (one receptor and facilitation), their weight lists
+    joined."""
     dt = {t.dt_ms for t in tables}
     if len(dt) > 1:
         raise BrainmodelError(f"edge tables with different time steps: {sorted(dt)}")
+    if len({t.facilitation for t in tables}) > 1:
+        raise BrainmodelError("static and facilitating edge tables cannot be joined")
     offsets = np.cumsum([0] + [len(t.weight_values) for t in tables])
     if offsets[-1] > np.iinfo(CODE_DTYPE).max + 1:
         raise BrainmodelError(f"{offsets[-1]} weights in one receptor's tables; at most "
@@ -130,16 +147,43 @@ def concatenate(tables: list[EdgeTable], receptor: str) -> EdgeTable:
                      np.concatenate([t.post for t in tables]).astype(ID_DTYPE, copy=False),
                      code, np.concatenate([t.weight_values for t in tables]),
                      np.concatenate([t.delay_steps for t in tables]),
-                     tables[0].dt_ms, receptor)
+                     tables[0].dt_ms, receptor, tables[0].facilitation)
 
 
 def by_receptor(tables) -> list[EdgeTable]:
-    """One table per receptor, in the order of the receptors' first tables, each the
-    concatenation of that receptor's tables in order (what Brian2 ``Synapses`` objects are made
-    from: one per receptor). A model keeps its tables apart (one per pathway or projection),
-    so that building it never holds two copies of its synapses."""
-    parts: dict[str, list[EdgeTable]] = {}
+    """One table per receptor and facilitation, in the order of their first tables, each the
+    concatenation of those tables in order (what Brian2 ``Synapses`` objects are made from:
+    one per receptor, and one per facilitating kind). A model keeps its tables apart (one per
+    pathway or projection), so that building it never holds two copies of its synapses."""
+    parts: dict[tuple, list[EdgeTable]] = {}
     for table in tables:
-        parts.setdefault(table.receptor, []).append(table)
-    return [group[0] if len(group) == 1 else concatenate(group, receptor)
-            for receptor, group in parts.items()]
+        parts.setdefault((table.receptor, table.facilitation), []).append(table)
+    return [group[0] if len(group) == 1 else concatenate(group, key[0])
+            for key, group in parts.items()]
+
+
+def facilitation_factor(spike_steps: np.ndarray, dt_ms: float,
+                        facilitation: tuple[float, float]) -> np.ndarray:
+    """Per spike of one presynaptic train (steps, ascending), the factor u / U on the weight
+    that the simulation applies (the reference for ``brainmodel.simulation``'s code)."""
+    use, tau = facilitation
+    out = np.empty(len(spike_steps))
+    u, last = 0.0, None
+    for n, step in enumerate(np.asarray(spike_steps, dtype=np.int64)):
+        if last is not None:
+            u *= np.exp(-(step - last) * dt_ms / tau)
+        u += use * (1.0 - u)
+        out[n], last = u / use, step
+    return out
+
+
+def mean_facilitation(rate_hz, facilitation: tuple[float, float] | None):
+    """Expected factor u / U per spike of a Poisson train of ``rate_hz`` (1 for a static
+    table): E[u] after a spike is U / (1 - (1 - U) r tau / (1 + r tau)), since the decay
+    over an exponential interval averages r tau / (1 + r tau) and u is independent of it."""
+    rate = np.asarray(rate_hz, dtype=np.float64)
+    if facilitation is None:
+        return np.ones_like(rate)
+    use, tau = facilitation
+    decay = rate * tau / 1000.0 / (1.0 + rate * tau / 1000.0)
+    return 1.0 / (1.0 - (1.0 - use) * decay)

@@ -11,6 +11,7 @@ import numpy as np
 from regions.neurons import tonic_rate_hz
 
 from . import scaling
+from .edges import mean_facilitation
 
 
 def derive_seeds(seed: int) -> dict[str, int]:
@@ -215,9 +216,13 @@ def stimulus_conductances(model, driven: np.ndarray, indegree_fraction: float) -
         if table.receptor != "ampa" or len(table) == 0:
             continue
         keep = driven[table.pre] & (table.post < n_cortex)
-        post = table.post[keep]
-        out += np.bincount(post, table.weight[keep] * extra[table.pre[keep]] * tau_s[post],
-                           minlength=n)
+        post, pre = table.post[keep], table.pre[keep]
+        extra_input = extra[pre]
+        if table.facilitation is not None:    # rate x expected facilitation, DC minus rest
+            dc_rate = assumed[pre] + extra_input
+            extra_input = (dc_rate * mean_facilitation(dc_rate, table.facilitation)
+                           - assumed[pre] * mean_facilitation(assumed[pre], table.facilitation))
+        out += np.bincount(post, table.weight[keep] * extra_input * tau_s[post], minlength=n)
     return out * (1.0 / scaling.mean_fraction(indegree_fraction) - 1.0)
 
 

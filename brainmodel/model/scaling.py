@@ -15,7 +15,9 @@ PLoS Comput Biol 11:e1004490; NEST's Potjans_2014 example) keeps both:
 For a conductance-based synapse with exponential decay tau, an input of rate r and weight w
 adds r w tau to the mean conductance and r w^2 tau / 2 to its variance (Campbell's theorem).
 The compensation is exact for the mean when the populations fire at the assumed rates; the
-summary reports the measured ones beside them.
+summary reports the measured ones beside them. A facilitating table's weight counts with the
+expected facilitation of a Poisson train at the presynaptic rate (``edges.mean_facilitation``;
+its spread from spike to spike is left out of the variance), the same at every k.
 
 Which inputs are scaled this way: the cortex's local and cortico-cortical edges and its Poisson
 background. Edges from or onto the non-cortical regions keep 1/k (their regime is not yet
@@ -26,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import BrainmodelError
+from .edges import mean_facilitation
 
 RECEPTORS = ("ampa", "gaba")
 
@@ -67,6 +70,8 @@ def synaptic_moments(tables, pre_rate_hz: np.ndarray, tau_ms: dict, n_cells: int
         if tau_s.ndim:
             tau_s = tau_s[post]
         rate = pre_rate_hz[pre]
+        if table.facilitation is not None:
+            weight = weight * mean_facilitation(rate, table.facilitation)
         mean, variance = out[table.receptor]
         mean += np.bincount(post, rate * weight * tau_s, minlength=n_cells)
         variance += np.bincount(post, rate * weight ** 2 * tau_s / 2.0, minlength=n_cells)

@@ -15,6 +15,13 @@ slot's groups are delivered into one accumulator per receptor, which is added to
 conductance at the start of the next step (``brainmodel.simulation.network``'s exact-sum
 scheme: weights on the 2**-32 grid, so the sums do not depend on the order of arrival).
 
+Facilitating synapses (``EdgeTable.facilitation``): their groups are kept apart from the
+static ones, and each spike of a source updates its release probability u once per facilitating
+kind (event by event: decay over the interval since its last spike, then the jump), at the step
+it is emitted; the spike's groups carry u / U, and each of their synapses adds its weight x u / U
+rounded to the weight grid. Brian2 ``Synapses`` do the same per synapse at each arrival (the
+intervals between arrivals are those between emissions), so both engines give the same sums.
+
 The background draws the same numbers as ``brainmodel.simulation.background`` (one splitmix64
 stream per cell). Below ``background.EVENT_MODE_BELOW`` events per step (an exponential interval
 per event) it keeps each cell in a calendar of time steps, so that a step costs its events, not
@@ -34,28 +41,33 @@ from pathlib import Path
 
 import numpy as np
 
-from ..model.parameters import exact_sum_weights
+from ..model.parameters import WEIGHT_GRID, exact_sum_weights
 from .background import STREAM_CPP
 
 EDGES_FILE = "edges.bin"
-MAGIC = 0x3153454744454D42          # "BMEDGES1", little endian
+MAGIC = 0x3253454744454D42          # "BMEDGES2", little endian
 _CHUNK = 1 << 22
 
 
 def write_edges(path: Path, tables, receptor_order: list[str], n_cells: int) -> int:
     """Write the edge tables as ``edges.bin`` (see the C++ reader below); returns the number of
     synapses. Header: magic, cells, tables, weights (int64); weights (float64, on the exact-sum
-    grid) and their receptor index (int32); per table: synapses and its first weight (int64),
-    then pre, post (int32), delay steps and weight index (uint16)."""
+    grid), their receptor index (int32) and their facilitation U and tau_F in s (float64; U 0:
+    static); per table: synapses and its first weight (int64), then pre, post (int32), delay
+    steps and weight index (uint16)."""
     values = [exact_sum_weights(t.weight_values) for t in tables]
     receptor = [np.full(len(v), receptor_order.index(t.receptor), np.int32)
                 for v, t in zip(values, tables)]
+    facilitation = [np.tile(np.array(t.facilitation or (0.0, 0.0)) / [1.0, 1000.0], (len(v), 1))
+                    for v, t in zip(values, tables)]
     offsets = np.cumsum([0] + [len(v) for v in values])
     n_synapses = 0
     with open(path, "wb") as out:
         np.array([MAGIC, n_cells, len(tables), offsets[-1]], np.int64).tofile(out)
         np.concatenate(values or [np.empty(0)]).astype(np.float64).tofile(out)
         np.concatenate(receptor or [np.empty(0, np.int32)]).tofile(out)
+        for column in (0, 1):
+            np.concatenate([f[:, column] for f in facilitation] or [np.empty(0)]).tofile(out)
         for table, offset in zip(tables, offsets):
             np.array([len(table), offset], np.int64).tofile(out)
             for column, dtype in ((table.pre, np.int32), (table.post, np.int32),
@@ -74,7 +86,7 @@ def load_code(background_rate_dt: float, background_seed: int) -> str:
 
 
 def tick_function(group_name: str, receptor_variables: list[str], n_cells: int,
-                  event_background: bool):
+                  event_background: bool, dt_s: float):
     """The Brian2 Function ``brainmodel_tick(step, background_rate_dt, background_seed)``; its
     support code also defines ``brainmodel_load_edges`` (``load_code``)."""
     import brian2 as b2
@@ -90,7 +102,8 @@ def tick_function(group_name: str, receptor_variables: list[str], n_cells: int,
         "cell_id": f"brian::_array_{group_name}_cell_id",
         "w_background": f"brian::_array_{group_name}_w_background",
         "g_background": f"brian::_array_{group_name}_g_ampa",
-        "edges_file": EDGES_FILE, "magic": MAGIC}
+        "edges_file": EDGES_FILE, "magic": MAGIC, "dt": repr(float(dt_s)),
+        "grid": repr(float(1.0 / WEIGHT_GRID))}
 
     def _no_python(*args):
         raise NotImplementedError("brainmodel_tick runs in cpp_standalone only")
@@ -118,9 +131,15 @@ struct _BrainmodelDelivery {
     std::vector<double> weight;             // per weight index
     std::vector<int64_t> weight_offset;     // receptor * n_cells
     std::vector<int32_t> weight_receptor;
+    std::vector<int32_t> weight_kind;       // per weight index: facilitating kind, or -1
+    std::vector<double> kind_use, kind_tau; // per kind: U, tau_F (s)
+    std::vector<int32_t> group_kind;        // per group
+    std::vector<double> u;                  // kinds x cells: release probability after the
+    std::vector<int64_t> last_spike;        //   last spike, and that spike's step (-1: none)
     std::vector<double> incoming;           // receptors x cells
     std::vector<std::vector<int32_t>> touched;   // per receptor: cells with input this step
-    std::vector<std::vector<int64_t>> slots;
+    struct Entry { int64_t group; double factor; };   // factor u / U, 0 for static groups
+    std::vector<std::vector<Entry>> slots;
     // calendar background
     std::vector<double> next;
     std::vector<uint64_t> state;
@@ -156,6 +175,20 @@ void _bm_load() {
     _bm.weight_offset.resize(n_weights);
     for (int64_t w = 0; w < n_weights; w++) _bm.weight_offset[w] = (int64_t)receptor[w] * n;
     _bm.weight_receptor = receptor;
+    std::vector<double> use(n_weights), tau(n_weights);
+    _bm_read(f, use.data(), n_weights);
+    _bm_read(f, tau.data(), n_weights);
+    _bm.weight_kind.assign(n_weights, -1);
+    for (int64_t w = 0; w < n_weights; w++) {
+        if (use[w] == 0.0) continue;
+        size_t k = 0;
+        while (k < _bm.kind_use.size() && !(_bm.kind_use[k] == use[w] && _bm.kind_tau[k] == tau[w])) k++;
+        if (k == _bm.kind_use.size()) { _bm.kind_use.push_back(use[w]); _bm.kind_tau.push_back(tau[w]); }
+        _bm.weight_kind[w] = (int32_t)k;
+    }
+    if (_bm.kind_use.size() > 8) _bm_fail("more than 8 kinds of facilitating synapses");
+    _bm.u.assign(_bm.kind_use.size() * n, 0.0);
+    _bm.last_spike.assign(_bm.kind_use.size() * n, -1);
     _bm.touched.resize(%(n_receptors)d);
     // pass 1: synapses per source
     const long data_start = ftell(f);
@@ -226,9 +259,12 @@ void _bm_load() {
             delay[k] = (uint16_t)(x >> 48);
             _bm.target[k] = (int32_t)((x >> 16) & 0xFFFFFFFFULL);
             _bm.code[k] = (uint16_t)(x & 0xFFFF);
-            if (k == a || delay[k] != delay[k - 1]) {
+            // a group: one delay and one facilitating kind (or static)
+            if (k == a || delay[k] != delay[k - 1]
+                    || _bm.weight_kind[_bm.code[k]] != _bm.weight_kind[_bm.code[k - 1]]) {
                 _bm.group_start.push_back(k);
                 _bm.group_delay.push_back(delay[k]);
+                _bm.group_kind.push_back(_bm.weight_kind[_bm.code[k]]);
             }
         }
         _bm.first_group[c + 1] = (int64_t)_bm.group_start.size();
@@ -236,6 +272,7 @@ void _bm_load() {
     _bm.group_start.push_back(total);
     _bm.group_start.shrink_to_fit();
     _bm.group_delay.shrink_to_fit();
+    _bm.group_kind.shrink_to_fit();
     std::vector<uint16_t>().swap(delay);
     _bm.incoming.assign((size_t)%(n_receptors)d * n, 0.0);
     _bm.slots.resize(_bm.max_delay + 1);
@@ -310,15 +347,35 @@ int32_t brainmodel_tick(int64_t step, double background_rate_dt, int64_t backgro
     // 1. the previous step's spikes: one group per delay into its slot
     const int32_t* spikes = %(spikespace)s;
     const int32_t n_spikes = spikes[n];
+    const size_t n_kinds = _bm.kind_use.size();
+    double factor[8];
     for (int32_t k = 0; k < n_spikes; k++) {
         const int32_t source = spikes[k];
-        for (int64_t g = _bm.first_group[source]; g < _bm.first_group[source + 1]; g++)
-            _bm.slots[(previous + _bm.group_delay[g]) %% n_slots].push_back(g);
+        for (size_t kind = 0; kind < n_kinds && kind < 8; kind++)
+            factor[kind] = -1.0;        // this spike's u / U per kind, updated at first use
+        for (int64_t g = _bm.first_group[source]; g < _bm.first_group[source + 1]; g++) {
+            const int32_t kind = _bm.group_kind[g];
+            double x = 0.0;
+            if (kind >= 0) {
+                if (factor[kind] < 0.0) {
+                    const int64_t s = (int64_t)kind * n + source;
+                    double& u = _bm.u[s];
+                    if (_bm.last_spike[s] >= 0)
+                        u *= std::exp(((double)_bm.last_spike[s] * %(dt)s
+                                       - (double)previous * %(dt)s) / _bm.kind_tau[kind]);
+                    u += _bm.kind_use[kind] * (1.0 - u);
+                    _bm.last_spike[s] = previous;
+                    factor[kind] = u / _bm.kind_use[kind];
+                }
+                x = factor[kind];
+            }
+            _bm.slots[(previous + _bm.group_delay[g]) %% n_slots].push_back({g, x});
+        }
     }
     // 2. the previous step's background events (before its synaptic input, as in Brian2)
     _bm_background_step(previous, background_rate_dt);
     // 3. the groups due at the previous step, into the accumulators
-    std::vector<int64_t>& due = _bm.slots[previous %% n_slots];
+    std::vector<_BrainmodelDelivery::Entry>& due = _bm.slots[previous %% n_slots];
     double* incoming = _bm.incoming.data();
     const int32_t* target = _bm.target.data();
     const uint16_t* code = _bm.code.data();
@@ -328,9 +385,10 @@ int32_t brainmodel_tick(int64_t step, double background_rate_dt, int64_t backgro
     const int64_t n_synapses = (int64_t)_bm.target.size();
     const size_t n_due = due.size();
     for (size_t d = 0; d < n_due; d++) {
-        const int64_t g = due[d];
+        const int64_t g = due[d].group;
+        const double x = due[d].factor;
         if (d + 4 < n_due) {            // the groups lie apart: fetch a later one's start
-            const int64_t later = _bm.group_start[due[d + 4]];
+            const int64_t later = _bm.group_start[due[d + 4].group];
             __builtin_prefetch(target + later);
             __builtin_prefetch(code + later);
         }
@@ -338,9 +396,10 @@ int32_t brainmodel_tick(int64_t step, double background_rate_dt, int64_t backgro
             if (k + 16 < n_synapses)    // the accumulators are scattered: fetch ahead
                 __builtin_prefetch(incoming + offset[code[k + 16]] + target[k + 16], 1);
             const uint16_t c = code[k];
-            double& x = incoming[offset[c] + target[k]];
-            if (x == 0.0) _bm.touched[receptor[c]].push_back(target[k]);
-            x += weight[c];
+            double& y = incoming[offset[c] + target[k]];
+            if (y == 0.0) _bm.touched[receptor[c]].push_back(target[k]);
+            y += x == 0.0 ? weight[c]    // facilitating: weight x u / U on the weight grid
+                          : std::floor(weight[c] * x * %(grid)s + 0.5) / %(grid)s;
         }
     }
     due.clear();

@@ -36,7 +36,7 @@ from ..model.cells import CellTable
 from ..model.edges import EdgeTable, by_receptor
 from ..model.parameters import cell_constants, exact_sum_weights, initial_state
 from . import devices
-from .network import create_network
+from .network import create_network, synapses_name
 
 KINDS = ("background", "gain")
 
@@ -69,11 +69,12 @@ def member_values(model, areas: np.ndarray, base_background: np.ndarray, member:
     return background, gain, state["v"], state["u"]
 
 
-def excitatory_weights(edges, gain: np.ndarray) -> np.ndarray | None:
-    """Weights of the AMPA synapses (``cortex_ampa``) with their target's gain, on the grid of
-    ``brainmodel.model.parameters.exact_sum_weights``; None when the model has none."""
-    table = next((t for t in by_receptor(edges) if t.receptor == "ampa"), None)
-    return None if table is None else exact_sum_weights(table.weight * gain[table.post])
+def excitatory_weights(edges, gain: np.ndarray) -> dict[str, np.ndarray]:
+    """Weights of the AMPA synapses with their target's gain, on the grid of
+    ``brainmodel.model.parameters.exact_sum_weights``, by Synapses name (``cortex_ampa``, and
+    ``cortex_ampa_facilitating`` where some facilitate)."""
+    return {synapses_name("cortex", t): exact_sum_weights(t.weight * gain[t.post])
+            for t in by_receptor(edges) if t.receptor == "ampa"}
 
 
 class Ensemble:
@@ -107,9 +108,8 @@ class Ensemble:
         background, gain, v, u = member_values(self.model, self.areas, self.base_background,
                                                member)
         args = {group.w_background: background, group.v: v * b2.mV, group.u: u * b2.mV}
-        weights = excitatory_weights(self.model.edges, gain)
-        if weights is not None:
-            args[self.objects["cortex_ampa"].w] = weights
+        for name, weights in excitatory_weights(self.model.edges, gain).items():
+            args[self.objects[name].w] = weights
         return args
 
     def run_members(self, members: list[Member], workers: int = 2, progress=print,
@@ -204,7 +204,8 @@ def replicated_model(model, n_copies: int):
     edges = tuple(EdgeTable(np.concatenate([t.pre + k * n for k in range(n_copies)]),
                             np.concatenate([t.post + k * n for k in range(n_copies)]),
                             np.tile(t.weight_code, n_copies), t.weight_values,
-                            np.tile(t.delay_steps, n_copies), t.dt_ms, t.receptor)
+                            np.tile(t.delay_steps, n_copies), t.dt_ms, t.receptor,
+                            t.facilitation)
                   for t in model.edges)
     factor = None if model.background_factor is None else np.tile(model.background_factor,
                                                                   n_copies)
@@ -234,9 +235,8 @@ def run_batched(model, config, members: list[Member], build_dir: Path, progress=
         group.w_background = background
         group.v = v * b2.mV
         group.u = u * b2.mV
-        weights = excitatory_weights(batch.edges, gain)
-        if weights is not None:
-            objects["cortex_ampa"].w = weights
+        for name, weights in excitatory_weights(batch.edges, gain).items():
+            objects[name].w = weights
         monitor = objects["spikes"]
         spikes = devices.run_network(
             run, net, config.duration_ms * b2.ms, progress=progress,

@@ -17,6 +17,7 @@ from ..model.edges import by_receptor
 from ..model.parameters import (ampa_decay_ms, background_sources, balancing_currents,
                                 bias_currents, cell_constants, compensating_conductances,
                                 derive_seeds, exact_sum_weights, initial_state, pattern_offsets,
+                                WEIGHT_GRID,
                                 scaled_mean_conductances, stimulus_conductances)
 from .background import EVENT_MODE_BELOW, poisson_events_function
 from .delivery import EDGES_FILE, load_code, tick_function, write_edges
@@ -62,7 +63,7 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
         write_edges(Path(compact_dir) / EDGES_FILE, model.edges, receptor_names, len(ids))
         event_background = namespace["background_rate_dt"] < EVENT_MODE_BELOW
         namespace["brainmodel_tick"] = tick_function("cortex", receptors, len(ids),
-                                                     event_background)
+                                                     event_background, config.dt_ms / 1000.0)
         b2.device.insert_code("before_network_run", load_code(
             namespace["background_rate_dt"], namespace["background_seed"]))
     group = b2.NeuronGroup(len(ids), network_equations(spec.equations, receptors, compact),
@@ -135,9 +136,9 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
                 code, steps_kept = table.weight_code[keep], steps[keep]
                 if source is not group and not keep.any():
                     continue
-            syn = b2.Synapses(source, group, "w : 1 (constant)",
-                              on_pre=f"{RECEPTOR_VARIABLE[table.receptor]}_incoming_post += w",
-                              namespace={}, name=f"{prefix}_{table.receptor}")
+            model_text, on_pre, synapse_namespace = synapse_model(table)
+            syn = b2.Synapses(source, group, model_text, on_pre=on_pre,
+                              namespace=synapse_namespace, name=synapses_name(prefix, table))
             syn.connect(i=pre.astype(np.int32), j=post.astype(np.int32))
             syn.w = weight_values[code]
             syn.delay = (steps_kept - shift) * config.dt_ms * b2.ms
@@ -147,6 +148,31 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     # run_regularly operations belong to the group and enter the network with it
     return b2.Network(*(o for o in objects.values() if o.name not in group_operations(group))), \
         objects
+
+
+def synapses_name(prefix: str, table) -> str:
+    """Name of the Synapses object of one ``by_receptor`` table from the source ``prefix``."""
+    return f"{prefix}_{table.receptor}" + ("_facilitating" if table.facilitation else "")
+
+
+def synapse_model(table) -> tuple:
+    """(model, on_pre, namespace) of a table's Synapses. Static: the weight into the receptor's
+    incoming sum. Facilitating (``EdgeTable.facilitation``, U and tau_F): per synapse the release
+    probability u after the last spike and that spike's time; at each arrival u decays over the
+    interval, jumps by U (1 - u), and the weight x u / U, rounded to the weight grid (sums stay
+    exact), is added: what ``brainmodel.simulation.delivery`` does per source."""
+    target = f"{RECEPTOR_VARIABLE[table.receptor]}_incoming_post"
+    if table.facilitation is None:
+        return "w : 1 (constant)", f"{target} += w", {}
+    use, tau_ms = table.facilitation
+    model = "w : 1 (constant)\nu_release : 1\nt_release : second"
+    on_pre = ("u_release = u_release * exp((t_release - t) / tau_facilitation)\n"
+              "u_release = u_release + U_facilitation * (1 - u_release)\n"
+              "t_release = t\n"
+              f"{target} += floor(w * (u_release / U_facilitation) * weight_grid_inverse"
+              " + 0.5) / weight_grid_inverse")
+    return model, on_pre, {"U_facilitation": float(use), "tau_facilitation": tau_ms * b2.ms,
+                           "weight_grid_inverse": 1.0 / WEIGHT_GRID}
 
 
 def _index_of(ids: np.ndarray, n: int) -> np.ndarray:
