@@ -75,7 +75,8 @@ def edge_table(pre, post, weight, delay_ms, receptor: str, dt_ms: float,
     if facilitation is not None:
         use, tau = facilitation
         if not (0.0 < use <= 1.0 and tau > 0.0):
-            raise BrainmodelError(f"facilitation needs 0 < U <= 1 and tau_F > 0, not {facilitation}")
+            raise BrainmodelError(f"facilitation needs 0 < U <= 1 and tau_F > 0, not "
+                                  f"{facilitation}")
         facilitation = (float(use), float(tau))
     return EdgeTable(pre, post, code, values, delay_steps(delay_ms, dt_ms), float(dt_ms),
                      receptor, facilitation)

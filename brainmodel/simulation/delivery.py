@@ -52,10 +52,10 @@ _CHUNK = 1 << 22
 
 def write_edges(path: Path, tables, receptor_order: list[str], n_cells: int) -> int:
     """Write the edge tables as ``edges.bin`` (read by the C++ in ``delivery_code``); returns
-    the number of synapses. Header: magic, cells, tables, weights (int64); weights (float64, on the exact-sum
-    grid), their receptor index (int32) and their facilitation U and tau_F in s (float64; U 0:
-    static); per table: synapses and its first weight (int64), then pre, post (int32), delay
-    steps and weight index (uint16)."""
+    the number of synapses. Header: magic, cells, tables, weights (int64); weights (float64,
+    on the exact-sum grid), their receptor index (int32) and their facilitation U and tau_F
+    in s (float64; U 0: static); per table: synapses and its first weight (int64), then pre,
+    post (int32), delay steps and weight index (uint16)."""
     values = [exact_sum_weights(t.weight_values) for t in tables]
     receptor = [np.full(len(v), receptor_order.index(t.receptor), np.int32)
                 for v, t in zip(values, tables)]

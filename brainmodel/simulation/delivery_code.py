@@ -68,9 +68,13 @@ void _bm_load() {
     _bm.weight_kind.assign(n_weights, -1);
     for (int64_t w = 0; w < n_weights; w++) {
         if (use[w] == 0.0) continue;
-        size_t k = 0;
-        while (k < _bm.kind_use.size() && !(_bm.kind_use[k] == use[w] && _bm.kind_tau[k] == tau[w])) k++;
-        if (k == _bm.kind_use.size()) { _bm.kind_use.push_back(use[w]); _bm.kind_tau.push_back(tau[w]); }
+        size_t k = 0;           // the kind with this U and tau_F, new if none
+        while (k < _bm.kind_use.size()
+               && !(_bm.kind_use[k] == use[w] && _bm.kind_tau[k] == tau[w])) k++;
+        if (k == _bm.kind_use.size()) {
+            _bm.kind_use.push_back(use[w]);
+            _bm.kind_tau.push_back(tau[w]);
+        }
         _bm.weight_kind[w] = (int32_t)k;
     }
     if (_bm.kind_use.size() > 8) _bm_fail("more than 8 kinds of facilitating synapses");
