@@ -77,15 +77,14 @@ def test_bad_facilitation_and_mixed_tables_are_refused():
 
 
 def test_exactly_the_pathways_a_spec_names_facilitate(data_dir):
-    """The default spec's local E->LTS synapses facilitate and no others; a spec without
-    facilitation (``default_pathways(facilitation={})``) builds static tables only."""
+    """The default spec has static synapses only (FACILITATION is empty); a spec with
+    facilitating E->LTS pathways builds exactly those as facilitating tables."""
     config = configure("m1-gamma", density=0.02, data_dir=data_dir)
-    assert FACILITATION == {("E", "LTS"): E_TO_LTS_FACILITATION}
-    assert E_TO_LTS_FACILITATION == FACILITATING
-    static = dataclasses.replace(default_spec(), pathways=default_pathways(facilitation={}))
-    assert all(t.facilitation is None
-               for t in build(config, spec=static, progress=lambda m: None).edges)
-    model = build(config, progress=lambda m: None)
+    assert FACILITATION == {} and E_TO_LTS_FACILITATION == FACILITATING
+    assert all(t.facilitation is None for t in build(config, progress=lambda m: None).edges)
+    spec = dataclasses.replace(default_spec(), pathways=default_pathways(
+        facilitation={("E", "LTS"): E_TO_LTS_FACILITATION}))
+    model = build(config, spec=spec, progress=lambda m: None)
     cells = model.cells
     kinds = set()
     for table in model.edges:
