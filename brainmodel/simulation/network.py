@@ -134,7 +134,7 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
                 keep = (pre_index[table.pre] >= 0) & (post_index[table.post] >= 0)
                 pre, post = pre_index[table.pre[keep]], post_index[table.post[keep]]
                 code, steps_kept = table.weight_code[keep], steps[keep]
-                if source is not group and not keep.any():
+                if not keep.any():          # (a rank may hold no synapse of a table)
                     continue
             model_text, on_pre, synapse_namespace = synapse_model(table)
             syn = b2.Synapses(source, group, model_text, on_pre=on_pre,
