@@ -179,9 +179,9 @@ LONG_RANGE_WEIGHT_FULL = {t: w for (pre, t), w in WEIGHT_FULL.items() if pre == 
 # (u/U 1.35 for a 0.6 Hz Poisson train) and grows with E firing (2.1 at 2 Hz, up to 1/U = 11
 # in a burst). Not adopted yet (FACILITATION is empty): with it the LTS cells of every layer
 # lock to the DC's gamma after E and FS (vector strength 0.08-0.6, was 0.01-0.13), but the
-# rest check fails in one named run (docs/science.md, fifth pass). To run
-# that variant: FACILITATION = {("E", "LTS"): E_TO_LTS_FACILITATION},
-# TARGET_MEAN_INPUT["LTS"] +0.5, L5A/L5B/L6 E offsets 5.8/5.8/5.0 (all tuned with it).
+# rest check fails in one named run (docs/science.md, fifth pass). To run that variant:
+# FACILITATION = {("E", "LTS"): E_TO_LTS_FACILITATION}, TARGET_MEAN_INPUT["LTS"] +0.5 and
+# L5A/L5B/L6 E offsets 5.8/5.8/5.0 (all tuned with it).
 E_TO_LTS_FACILITATION = (0.09, 670.0)
 FACILITATION: dict = {}
 DEEP_LAYERS = ("L5A", "L5B", "L6")

@@ -14,11 +14,11 @@ import numpy as np
 from regions.cortex import RECEPTOR_VARIABLE
 
 from ..model.edges import by_receptor
-from ..model.parameters import (ampa_decay_ms, background_sources, balancing_currents,
-                                bias_currents, cell_constants, compensating_conductances,
-                                derive_seeds, exact_sum_weights, initial_state, pattern_offsets,
-                                WEIGHT_GRID,
-                                scaled_mean_conductances, stimulus_conductances)
+from ..model.parameters import (WEIGHT_GRID, ampa_decay_ms, background_sources,
+                                balancing_currents, bias_currents, cell_constants,
+                                compensating_conductances, derive_seeds, exact_sum_weights,
+                                initial_state, pattern_offsets, scaled_mean_conductances,
+                                stimulus_conductances)
 from .background import EVENT_MODE_BELOW, poisson_events_function
 from .delivery import EDGES_FILE, load_code, tick_function, write_edges
 
