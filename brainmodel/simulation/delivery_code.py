@@ -242,7 +242,7 @@ int32_t brainmodel_tick(int64_t step, double background_rate_dt, int64_t backgro
     double factor[8];
     for (int32_t k = 0; k < n_spikes; k++) {
         const int32_t source = spikes[k];
-        for (size_t kind = 0; kind < n_kinds && kind < 8; kind++)
+        for (size_t kind = 0; kind < n_kinds; kind++)     // n_kinds <= 8 (checked at load)
             factor[kind] = -1.0;        // this spike's u / U per kind, updated at first use
         for (int64_t g = _bm.first_group[source]; g < _bm.first_group[source + 1]; g++) {
             const int32_t kind = _bm.group_kind[g];
