@@ -77,7 +77,9 @@ void _bm_load() {
         }
         _bm.weight_kind[w] = (int32_t)k;
     }
-    if (_bm.kind_use.size() > 8) _bm_fail("more than 8 kinds of facilitating synapses");
+    if (_bm.kind_use.size() > 8)
+        _bm_fail("more than 8 distinct facilitations (U, tau_F) in the edge tables: "
+                 "give the region modules' pathways at most 8");
     _bm.u.assign(_bm.kind_use.size() * n, 0.0);
     _bm.last_spike.assign(_bm.kind_use.size() * n, -1);
     _bm.touched.resize(%(n_receptors)d);
