@@ -5,6 +5,11 @@ how its cells are placed: cortical types by a Kim et al. (2017) marker density p
 layer (``marker``; None for the excitatory remainder), non-cortical types by a density in one
 compartment of their region. Bias current and background are per type for the nuclei; the
 cortex keeps them per layer and type in its spec (``regions.cortex.CortexSpec``).
+
+A nucleus type is bias driven (``target_mean_input`` None: its cells' mean input is the bias,
+``bias_mean`` +- ``bias_sd``, and the background is weak) or fluctuation driven like the cortex
+(``target_mean_input`` set: large background kicks, scaled like the cortex's, and a bias whose
+mean holds the mean input at the target, below the rheobase; ``brainmodel.model.nuclei``).
 """
 from __future__ import annotations
 
@@ -26,3 +31,4 @@ class CellType:
     background_indegree: int = 0        # nuclei: Poisson inputs at full density
     background_weight: float = 0.0
     planar: bool = False                # nuclei: one sheet of cells per voxel (Purkinje cells)
+    target_mean_input: float | None = None  # nuclei: fluctuation driven, mean input (mV/ms)

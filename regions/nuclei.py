@@ -1,9 +1,12 @@
-"""Building blocks shared by the non-cortical region modules (thalamus, pons, cerebellum).
+"""Building blocks shared by the non-cortical region modules (thalamus, pons, cerebellum,
+striatum, pallidum).
 
 Every region uses the cortex's equation family (``regions.cortex.EQUATIONS``: Izhikevich 2003
 with AMPA/GABA_A conductances, a per-cell bias current and a Poisson background), so a user edits
 one equation string; cell types (``regions.cells.CellType``) differ by their neuron model
-(``regions.neurons``), bias current and background. Regions only declare;
+(``regions.neurons``), bias current and background. A type is bias driven (thalamus, pons,
+cerebellum: its bias sets its rate) or fluctuation driven like the cortex (striatum, pallidum:
+``target_mean_input``, large background kicks; ``regions.cells``). Regions only declare;
 ``brainmodel.model.nuclei`` builds.
 """
 from __future__ import annotations

@@ -143,3 +143,42 @@ def test_region_options_are_checked():
         configure(region_density=(("pons", 0.1),)).validate()
     with pytest.raises(BrainmodelError, match="must be in"):
         configure("motor-loop", region_density=(("pons", 2.0),)).validate()
+
+
+class _ClassesOnly:
+    """The one field of NucleusCells that ``nuclei.constants`` reads, and its length."""
+    def __init__(self, names):
+        self.cell_class = np.array(names, dtype=object)
+
+    def __len__(self):
+        return len(self.cell_class)
+
+
+@pytest.mark.parametrize("k", [0.05, 0.2, 1.0])
+def test_fluctuation_driven_nuclei_keep_the_target_mean_and_the_background_variance(k):
+    """Fluctuation-driven classes (striatum, pallidum): at every in-degree fraction the bias
+    plus the background's mean current is the class's target, and the background's
+    conductance variance (sources x rate x w^2) is that of full scale; a bias-driven class
+    (granule cells) keeps its bias mean and the background's mean (weight x in-degree)."""
+    from regions import pallidum, striatum
+    from brainmodel.model.parameters import background_sources
+    cortex = default_spec()
+    sources = background_sources(cortex, k)
+    for spec in (striatum.SPEC, pallidum.SPEC):
+        names = [c.name for c in spec.cell_classes]
+        out = subcortical.constants(spec, _ClassesOnly(names), cortex, sources)
+        full = subcortical.constants(spec, _ClassesOnly(names), cortex, cortex.background_sources)
+        for i, cell_class in enumerate(spec.cell_classes):
+            assert cell_class.target_mean_input is not None
+            w = out["w_background"][i]
+            mean = out["bias_mean"][i] + subcortical.background_mean_current(cortex, sources, w)
+            assert mean == pytest.approx(cell_class.target_mean_input, abs=1e-12)
+            variance = sources * w ** 2
+            assert variance == pytest.approx(cortex.background_sources
+                                             * full["w_background"][i] ** 2, rel=1e-12)
+            assert out["bias_sd"][i] == cell_class.bias_sd
+    granule = cerebellum.SPEC.cell_class("GrC")
+    out = subcortical.constants(cerebellum.SPEC, _ClassesOnly(["GrC"]), cortex, sources)
+    assert granule.target_mean_input is None and out["bias_mean"][0] == granule.bias_mean
+    assert out["w_background"][0] * sources == pytest.approx(
+        granule.background_weight * granule.background_indegree)

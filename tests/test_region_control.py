@@ -90,3 +90,33 @@ def test_without_modulation_the_checks_pass_about_as_often_as_chance():
         ratios.append(versus["reference"]["gamma_power_ratio"])
     assert passed <= 4
     assert 0.5 < min(ratios) and max(ratios) < 2.0
+
+
+def test_each_region_reports_its_cells_rates_and_irregularity():
+    """Per region and type, ``cells`` gives the rate distribution, ISI CV and clock-like
+    fraction: Poisson cells (pons E, 8 Hz) fire irregularly (CV about 1, no clocks), jittered
+    40 Hz pacemakers (Purkinje cells) are clocks; of MOp E, 95 cells are silent and 5 fire one
+    spike (0.25 Hz, too few spikes for a CV)."""
+    rng = np.random.default_rng(3)
+    n = 100
+    labels = np.repeat(["MOp", "pons", "cerebellum"], n).astype(object)
+    types = np.repeat(["E", "E", "PC"], n).astype(object)
+    model = SimpleNamespace(cells=SimpleNamespace(type=types), stimulated=np.arange(3 * n) < 5,
+                            group_of_cells=lambda: labels)
+    t = np.arange(0.0, DURATION_MS, DT_MS)
+    poisson = _poisson(np.full(len(t), 8.0), n, n, rng)
+    beats = np.arange(rng.uniform(0, 25), DURATION_MS - 1.0, 25.0)
+    clocks = (np.repeat(np.arange(2 * n, 3 * n), len(beats)),
+              np.tile(beats, n) + rng.normal(0.0, 0.5, n * len(beats)))
+    mop = (np.arange(5), np.full(5, 100.0))        # 5 stimulated cells, one spike each
+    ids = np.concatenate([mop[0], poisson[0], clocks[0]])
+    times = np.concatenate([mop[1], poisson[1], clocks[1]])
+    order = np.argsort(times, kind="stable")
+    summary = {"analysis_window_ms": [0.0, DURATION_MS]}
+    out = regions.summarise_regions(model, None, ids[order], times[order], summary)
+    pons, purkinje, mop = (out[k]["cells"] for k in ("pons E", "cerebellum PC", "MOp E"))
+    assert pons["n_cells"] == n and 7.0 < pons["mean_hz"] < 9.0
+    assert 0.9 < pons["cv_median"] < 1.1 and pons["fraction_clock_like"] == 0.0
+    assert 39.0 < purkinje["median_hz"] < 41.0
+    assert purkinje["cv_median"] < 0.05 and purkinje["fraction_clock_like"] == 1.0
+    assert mop["fraction_silent"] == 0.95 and mop["n_active"] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import spectra
+from . import regime, spectra
 from .cortex import GAMMA_BAND_HZ, rate_and_peak
 
 # issue 21's criteria for "caused by the stimulus": the stimulated area's gamma power against
@@ -24,7 +24,8 @@ def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
     """Per area (cortex) or region (others) and cell type: rate, spectral peak, gamma-band
     coherence with the stimulated area (all its cells, e.g. the whole of MOp) against shifted
     surrogates, and gamma-phase locking (vector strength, circular mean) to that area's rhythm
-    (band-passed around its own spectral peak)."""
+    (band-passed around its own spectral peak); ``cells``: the cells' rate distribution, ISI
+    CV and clock-like fraction (``brainmodel.analysis.regime.distribution``)."""
     cells = model.cells
     start, stop = summary["analysis_window_ms"]
     label = model.group_of_cells()
@@ -35,6 +36,7 @@ def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
     peak_hz = ref_peak["frequency_hz"]
     phase = spectra.gamma_phase(ref_rate, peak_hz) if np.isfinite(peak_hz) else None
     window = (times_ms >= start) & (times_ms < stop)
+    rates, cv, _ = regime.cell_statistics(node_ids, times_ms, len(label), start, stop)
     out = {"reference": {"population": f"all cells of {reference_area}",
                          "area": reference_area, "spectral_peak": ref_peak,
                          "gamma_band_power": gamma_band_power(ref_rate)}}
@@ -43,7 +45,8 @@ def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
         spikes = members[node_ids] & window
         rate, peak = rate_and_peak(times_ms[spikes], int(members.sum()), start, stop)
         entry = {"n_cells": int(members.sum()), "rate_hz": float(rate.mean()),
-                 "spectral_peak": peak, "gamma_band_power": gamma_band_power(rate)}
+                 "spectral_peak": peak, "gamma_band_power": gamma_band_power(rate),
+                 "cells": regime.distribution(rates[members], cv[members])}
         if rate.any():
             entry["gamma_coherence"] = spectra.band_coherence(
                 ref_rate, rate, GAMMA_BAND_HZ, rng=np.random.default_rng(len(out)))

@@ -63,7 +63,7 @@ def add_regions(network, config, inputs, seeds: dict, progress=print):
         extra_edges += nuclei.local_edges(spec, part, first, f, seeds["connectivity"], index + 1,
                                           cortex_spec.synaptic_delay_ms,
                                           cortex_spec.velocity_um_per_ms, config.dt_ms)
-        constants.append(nuclei.constants(spec, part, sources))
+        constants.append(nuclei.constants(spec, part, cortex_spec, sources))
         area_group.update({s: spec.name for s in set(part.structure)})
         counts = ", ".join(f"{c.name} {int(np.sum(part.cell_class == c.name))}"
                            for c in spec.cell_classes)

@@ -181,19 +181,42 @@ def local_edges(spec, cells: NucleusCells, first_id: int, density_fraction: floa
     return out
 
 
-def constants(spec, cells: NucleusCells, background_sources: int) -> dict[str, np.ndarray]:
+def constants(spec, cells: NucleusCells, cortex_spec, background_sources: int
+              ) -> dict[str, np.ndarray]:
     """Per-cell Izhikevich constants, background weight and bias mean/SD for the region's cells.
 
-    The background is scaled like the cortex's: ``background_sources`` Poisson inputs carry the
-    class's full in-degree (weight x in-degree / sources)."""
+    ``background_sources`` Poisson inputs (the cortex's count at this in-degree) at the
+    cortex's rate carry the class's full in-degree. Bias-driven classes (no
+    ``target_mean_input``) scale the weight by 1 / k (weight x in-degree / sources), which keeps
+    the background's mean. Fluctuation-driven classes scale it like the cortex's background, by
+    1 / sqrt(k) of its full-scale value (which keeps its variance;
+    ``brainmodel.model.parameters.cell_constants``), and their bias mean is the target minus
+    the mean current this background gives at the cortex's reference potential, so their mean
+    input sits at the target at every k."""
     keys = ("a", "b", "c", "d", "w_background", "bias_mean", "bias_sd")
     out = {key: np.zeros(len(cells)) for key in keys}
+    full_sources = cortex_spec.background_sources
     for cell_class in spec.cell_classes:
         mask = cells.cell_class == cell_class.name
         for key, value in zip("abcd", cell_class.neuron.parameters):
             out[key][mask] = value
-        out["w_background"][mask] = (cell_class.background_weight
-                                     * cell_class.background_indegree / background_sources)
+        total = cell_class.background_weight * cell_class.background_indegree
         out["bias_mean"][mask] = cell_class.bias_mean
+        if cell_class.target_mean_input is None:
+            out["w_background"][mask] = total / background_sources
+        else:
+            weight = total / full_sources * np.sqrt(full_sources / background_sources)
+            out["w_background"][mask] = weight
+            out["bias_mean"][mask] = cell_class.target_mean_input - background_mean_current(
+                cortex_spec, background_sources, weight)
         out["bias_sd"][mask] = cell_class.bias_sd
     return out
+
+
+def background_mean_current(cortex_spec, sources: int, weight: float) -> float:
+    """Mean current (mV/ms) of ``sources`` Poisson inputs of ``weight`` at the cortex's
+    background rate, AMPA decay and reference potential."""
+    constants_mv_ms = cortex_spec.constants_mv_ms
+    conductance = (sources * cortex_spec.background_rate_hz / 1000.0 * weight
+                   * constants_mv_ms["tau_ampa"])
+    return conductance * (constants_mv_ms["E_ampa"] - cortex_spec.reference_potential_mv)
