@@ -4,9 +4,10 @@ striatum, pallidum).
 Every region uses the cortex's equation family (``regions.cortex.EQUATIONS``: Izhikevich 2003
 with AMPA/GABA_A conductances, a per-cell bias current and a Poisson background), so a user edits
 one equation string; cell types (``regions.cells.CellType``) differ by their neuron model
-(``regions.neurons``), bias current and background. A type is bias driven (thalamus, pons,
-cerebellum: its bias sets its rate) or fluctuation driven like the cortex (striatum, pallidum:
-``target_mean_input``, large background kicks; ``regions.cells``). Regions only declare;
+(``regions.neurons``), bias current and background. A type is bias driven (its bias sets its
+rate: thalamic TC, granule and Golgi cells) or fluctuation driven like the cortex
+(``target_mean_input`` and large background kicks, ``regions.cells``: striatum, pallidum, pons,
+Purkinje cells, molecular-layer interneurons, deep-nuclei cells). Regions only declare;
 ``brainmodel.model.nuclei`` builds.
 """
 from __future__ import annotations
@@ -64,6 +65,9 @@ class RegionSpec:
 # 9.2e4 per mm^3 (Schüz & Palm 1989), rounded down because thalamic and pontine relay nuclei hold
 # larger somata. Replace with measured values when a table becomes available.
 ASSUMED_NUCLEUS_DENSITY_PER_MM3 = 80_000.0
-# Background like a cortical E cell (regions.cortex: L2/3 K_ext 1600 at weight 0.000372).
+# Background like a cortical E cell (regions.cortex: L2/3 K_ext 1600). Bias-driven types: weight
+# 0.000372 per input spike (the cortex's before issue 20), weak. Fluctuation-driven types: the
+# cortical E cells' weight (regions.cortex.BACKGROUND_WEIGHT["E"]), large independent kicks.
 BACKGROUND_INDEGREE = 1600
 BACKGROUND_WEIGHT_E = 0.000372
+FLUCTUATION_BACKGROUND_WEIGHT = 0.02

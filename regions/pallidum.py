@@ -10,19 +10,19 @@ every interval (``regions.cells.CellType.target_mean_input``; the size of the ji
 assumed). With a constant bias alone (14 +- 2, weak background) every GPe cell was a clock
 (ISI CV 0.01-0.03). Local GPe -> GPe collaterals: 50 inputs, weight assumed.
 """
-from .nuclei import BACKGROUND_INDEGREE, RS, cell_class, LocalPathway, RegionSpec
+from .nuclei import (BACKGROUND_INDEGREE, FLUCTUATION_BACKGROUND_WEIGHT, RS, cell_class,
+                     LocalPathway, RegionSpec)
 
 NEURON_DENSITY_PER_MM3 = 39_800.0
-# Mean input (mV/ms; an isolated RS cell fires 26 Hz at 12) and background weight per input
-# spike (the cortical E cells'; regions.cortex.BACKGROUND_WEIGHT). Tuned (agranular-bg-cb seed
+# Mean input (mV/ms; an isolated RS cell fires 26 Hz at 12), with the background of the
+# fluctuation-driven types (FLUCTUATION_BACKGROUND_WEIGHT). Tuned (agranular-bg-cb seed
 # 1, 3 s): 28 Hz, ISI CV 0.40 (10: 24 Hz, 14: 32 Hz).
 GPE_TARGET_MEAN_INPUT = 12.0
-GPE_BACKGROUND_WEIGHT = 0.02
 
 SPEC = RegionSpec(
     name="pallidum", structures={"nucleus": ("GPe",)}, side="ipsi",
     cell_classes=(cell_class("GPe", "nucleus", NEURON_DENSITY_PER_MM3, RS, "gaba", bias_sd=0.5,
                             target_mean_input=GPE_TARGET_MEAN_INPUT,
                             background_indegree=BACKGROUND_INDEGREE,
-                            background_weight=GPE_BACKGROUND_WEIGHT),),
+                            background_weight=FLUCTUATION_BACKGROUND_WEIGHT),),
     pathways=(LocalPathway("GPe", "GPe", "uniform", 50, 0.003),))

@@ -20,39 +20,35 @@ at short range, Taverna et al. 2008, J Neurosci 28:5504; 500 inputs assumed), FS
 within 250 um, 10 inputs per MSN (4-27 FSIs converge on an MSN, Koós & Tepper 1999, Nat
 Neurosci 2:467), fixed; weights assumed.
 """
-from .nuclei import BACKGROUND_INDEGREE, FS, RS, cell_class, LocalPathway, RegionSpec
+from .nuclei import (BACKGROUND_INDEGREE, FLUCTUATION_BACKGROUND_WEIGHT, FS, RS, cell_class,
+                     LocalPathway, RegionSpec)
 
 NEURON_DENSITY_PER_MM3 = 106_000.0
 FSI_DENSITY_PER_MM3 = 463.0
 MSN_DENSITY_PER_MM3 = (NEURON_DENSITY_PER_MM3 - FSI_DENSITY_PER_MM3) / 2
 # Mean input (mV/ms; below the RS rheobase of about 4 for MSNs) and background weight per input
-# spike (the cortical E cells' 0.02, regions.cortex.BACKGROUND_WEIGHT, for both classes: the
+# spike (FLUCTUATION_BACKGROUND_WEIGHT, the cortical E cells', for both classes: the
 # cortical FS weight 0.045 made every kick fire an FSI, 40 Hz at density 0.05). Tuned
 # (agranular-bg-cb seed 1, 3 s): MSNs at -6.0 fire 1.1 Hz (median; -6.5: 0.74 Hz, -5.0:
 # 1.9 Hz), FSIs at 0.5 fire 15 Hz (2.5: 34 Hz); striatal FSIs are near-continuously active and
 # mutually uncorrelated in awake rodents (Berke 2011, Front Syst Neurosci 5:45).
 MSN_TARGET_MEAN_INPUT = -6.0
 FSI_TARGET_MEAN_INPUT = 0.5
-MSN_BACKGROUND_WEIGHT = 0.02
-FSI_BACKGROUND_WEIGHT = 0.02
 BIAS_SD = 0.5       # cell-to-cell heterogeneity, as the cortex's (regions.cortex.BIAS_SD)
 
 
-def _fluctuation_driven(name: str, density: float, neuron, target: float, weight: float):
+def _fluctuation_driven(name: str, density: float, neuron, target: float):
     return cell_class(name, "nucleus", density, neuron, "gaba", bias_sd=BIAS_SD,
                       target_mean_input=target, background_indegree=BACKGROUND_INDEGREE,
-                      background_weight=weight)
+                      background_weight=FLUCTUATION_BACKGROUND_WEIGHT)
 
 
 SPEC = RegionSpec(
     name="striatum", structures={"nucleus": ("CP",)}, side="ipsi",
     cell_classes=(
-        _fluctuation_driven("D1", MSN_DENSITY_PER_MM3, RS, MSN_TARGET_MEAN_INPUT,
-                            MSN_BACKGROUND_WEIGHT),
-        _fluctuation_driven("D2", MSN_DENSITY_PER_MM3, RS, MSN_TARGET_MEAN_INPUT,
-                            MSN_BACKGROUND_WEIGHT),
-        _fluctuation_driven("FSI", FSI_DENSITY_PER_MM3, FS, FSI_TARGET_MEAN_INPUT,
-                            FSI_BACKGROUND_WEIGHT),
+        _fluctuation_driven("D1", MSN_DENSITY_PER_MM3, RS, MSN_TARGET_MEAN_INPUT),
+        _fluctuation_driven("D2", MSN_DENSITY_PER_MM3, RS, MSN_TARGET_MEAN_INPUT),
+        _fluctuation_driven("FSI", FSI_DENSITY_PER_MM3, FS, FSI_TARGET_MEAN_INPUT),
     ),
     pathways=tuple(
         [LocalPathway(a, b, "radius", 500, 0.002, radius_um=200.0)

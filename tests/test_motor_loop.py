@@ -156,29 +156,31 @@ class _ClassesOnly:
 
 @pytest.mark.parametrize("k", [0.05, 0.2, 1.0])
 def test_fluctuation_driven_nuclei_keep_the_target_mean_and_the_background_variance(k):
-    """Fluctuation-driven classes (striatum, pallidum): at every in-degree fraction the bias
-    plus the background's mean current is the class's target, and the background's
-    conductance variance (sources x rate x w^2) is that of full scale; a bias-driven class
-    (granule cells) keeps its bias mean and the background's mean (weight x in-degree)."""
-    from regions import pallidum, striatum
+    """Fluctuation-driven classes: at every in-degree fraction the bias plus the background's
+    mean current is the class's target, and the background's conductance variance (sources x
+    rate x w^2) is that of full scale. Bias-driven classes keep their bias mean and the
+    background's mean (weight x in-degree)."""
+    from regions import pallidum, pons, striatum, thalamus
     from brainmodel.model.parameters import background_sources
     cortex = default_spec()
     sources = background_sources(cortex, k)
-    for spec in (striatum.SPEC, pallidum.SPEC):
-        names = [c.name for c in spec.cell_classes]
-        out = subcortical.constants(spec, _ClassesOnly(names), cortex, sources)
-        full = subcortical.constants(spec, _ClassesOnly(names), cortex, cortex.background_sources)
+    fluctuation_driven = set()
+    for spec in (striatum.SPEC, pallidum.SPEC, pons.SPEC, cerebellum.SPEC, thalamus.SPEC):
+        cells = _ClassesOnly([c.name for c in spec.cell_classes])
+        out = subcortical.constants(spec, cells, cortex, sources)
+        full = subcortical.constants(spec, cells, cortex, cortex.background_sources)
         for i, cell_class in enumerate(spec.cell_classes):
-            assert cell_class.target_mean_input is not None
             w = out["w_background"][i]
+            assert out["bias_sd"][i] == cell_class.bias_sd
+            if cell_class.target_mean_input is None:
+                assert out["bias_mean"][i] == cell_class.bias_mean
+                assert w * sources == pytest.approx(
+                    cell_class.background_weight * cell_class.background_indegree)
+                continue
+            fluctuation_driven.add(f"{spec.name} {cell_class.name}")
             mean = out["bias_mean"][i] + subcortical.background_mean_current(cortex, sources, w)
             assert mean == pytest.approx(cell_class.target_mean_input, abs=1e-12)
-            variance = sources * w ** 2
-            assert variance == pytest.approx(cortex.background_sources
-                                             * full["w_background"][i] ** 2, rel=1e-12)
-            assert out["bias_sd"][i] == cell_class.bias_sd
-    granule = cerebellum.SPEC.cell_class("GrC")
-    out = subcortical.constants(cerebellum.SPEC, _ClassesOnly(["GrC"]), cortex, sources)
-    assert granule.target_mean_input is None and out["bias_mean"][0] == granule.bias_mean
-    assert out["w_background"][0] * sources == pytest.approx(
-        granule.background_weight * granule.background_indegree)
+            assert sources * w ** 2 == pytest.approx(
+                cortex.background_sources * full["w_background"][i] ** 2, rel=1e-12)
+    assert fluctuation_driven == {"striatum D1", "striatum D2", "striatum FSI", "pallidum GPe",
+                                  "pons E", "cerebellum PC", "cerebellum MLI", "cerebellum DCN"}

@@ -72,6 +72,43 @@ def region_figures(folder: Path, model, config, node_ids, times_ms, summary,
     if control is not None:
         runs.append(("control", control, summary["regions_control"]))
     _region_spectra_and_phases(folder, cells, label, names, runs, summary)
+    cell_statistics(folder / "regions_cells.png", names, runs)
+
+
+def cell_statistics(path, names, runs) -> None:
+    """Per region and type and per run: median rate with the 90th and 99th percentiles (silent
+    fraction beside), and the ISI CV median with the clock-like fraction beside (the
+    ``cells`` entries of ``brainmodel.analysis.regions.summarise_regions``)."""
+    fig = new_figure(figsize=(12, 0.32 * len(names) + 1.8))
+    axes = fig.subplots(1, 2, sharey=True)
+    for offset, (run, _, entries), colour in zip((-0.18, 0.18), runs, ("k", "0.55")):
+        rows = [(y + offset, entries[n]["cells"]) for y, n in enumerate(names)
+                if entries.get(n, {}).get("cells", {}).get("n_cells")]
+        y = [r for r, _ in rows]
+        stats = [c for _, c in rows]
+        median = np.maximum([c["median_hz"] for c in stats], 0.01)
+        axes[0].hlines(y, median, np.maximum([c["p99_hz"] for c in stats], 0.01), color=colour,
+                       lw=1)
+        axes[0].plot(median, y, "o", color=colour, ms=4, label=f"{run}: median to 99th pct")
+        axes[0].plot(np.maximum([c["p90_hz"] for c in stats], 0.01), y, "|", color=colour, ms=8)
+        axes[1].barh(y, [c["cv_median"] for c in stats], height=0.34, color=colour, label=run)
+        for row, c in zip(y, stats):
+            axes[0].annotate(f"{c['fraction_silent']:.0%}", (0.011, row), fontsize=6,
+                             va="center", color=colour)
+            if c["n_active"]:
+                axes[1].annotate(f"{c['fraction_clock_like']:.0%}", (c["cv_median"], row),
+                                 fontsize=6, va="center", color=colour)
+    axes[0].set_xscale("log")
+    axes[0].set_xlim(0.01, 500)
+    axes[0].set_xlabel("rate (Hz; | 90th percentile; left: fraction silent)")
+    axes[1].axvline(0.3, color="r", lw=0.8)
+    axes[1].set_xlabel("ISI CV median, active cells (label: clock-like, CV < 0.3, red)")
+    axes[0].set_yticks(range(len(names)), names, fontsize=7)
+    axes[0].invert_yaxis()
+    for ax in axes:
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
 
 
 def _region_spectra_and_phases(folder, cells, label, names, runs, summary):
