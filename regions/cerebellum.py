@@ -25,8 +25,8 @@ interneurons and deep-nuclei cells are fluctuation driven (``regions.cells.CellT
 target_mean_input``): a target mean input and large independent background kicks (assumed;
 they stand for the synaptic input the model lacks: climbing fibres, the other parallel
 fibres). With constant biases alone the Purkinje and deep-nuclei cells were clocks (ISI CV
-0.05-0.07) and the interneurons were either silent (41 %) or exactly periodic. Targets and the Purkinje
-cells' smaller kick tuned on motor-loop seed 1 (3 s): Purkinje cells 33 Hz, CV 0.65;
+0.05-0.07) and the interneurons were either silent (41 %) or exactly periodic. Targets and
+the Purkinje cells' smaller kick tuned on motor-loop seed 1 (3 s): Purkinje cells 33 Hz, CV 0.65;
 interneurons 28 Hz, CV 0.66; deep-nuclei cells 15 Hz, CV 0.41. With the full kick the
 Purkinje cells fired with CV 0.9; with a quarter of it (target 4.8) 88 % of them were clocks
 again, locked to the cortical gamma (vector strength 0.20).

@@ -15,10 +15,10 @@ probability (Kasanetz, Riquelme & Murer 2006, J Physiol 577:97, anaesthetised ra
 MSN's mean input sits below the rheobase and the cells fire from large, independent background
 kicks (the cortical E cells' background weight); FSIs likewise, at a higher target. With the
 earlier bias-driven MSNs (bias -3 +- 2 and a weak background) 99 % of them were silent and the
-rest fired like clocks (ISI CV 0.16-0.18; docs/science.md). Local pathways: MSN collaterals within 200 um (connection probability 10-20 %
-at short range, Taverna et al. 2008, J Neurosci 28:5504; 500 inputs assumed), FSI -> MSN
-within 250 um, 10 inputs per MSN (4-27 FSIs converge on an MSN, Koós & Tepper 1999, Nat
-Neurosci 2:467), fixed; weights assumed.
+rest fired like clocks (ISI CV 0.16-0.18; docs/science.md). Local pathways: MSN collaterals
+within 200 um (connection probability 10-20 % at short range, Taverna et al. 2008, J Neurosci
+28:5504; 500 inputs assumed), FSI -> MSN within 250 um, 10 inputs per MSN (4-27 FSIs converge
+on an MSN, Koós & Tepper 1999, Nat Neurosci 2:467), fixed; weights assumed.
 """
 from .nuclei import (BACKGROUND_INDEGREE, FLUCTUATION_BACKGROUND_WEIGHT, FS, RS, cell_class,
                      LocalPathway, RegionSpec)

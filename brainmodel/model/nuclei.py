@@ -30,6 +30,7 @@ from ..errors import BrainmodelError
 from ..inputs.cerebellar_atlas import LAYER_CODES
 from .connectivity import fixed_indegree
 from .edges import EdgeTable, delays_ms, edge_table
+from .scaling import background_moments
 
 ML_AXIS = np.array([0.0, 0.0, 1.0])
 
@@ -217,6 +218,6 @@ def background_mean_current(cortex_spec, sources: int, weight: float) -> float:
     """Mean current (mV/ms) of ``sources`` Poisson inputs of ``weight`` at the cortex's
     background rate, AMPA decay and reference potential."""
     constants_mv_ms = cortex_spec.constants_mv_ms
-    conductance = (sources * cortex_spec.background_rate_hz / 1000.0 * weight
-                   * constants_mv_ms["tau_ampa"])
+    conductance = background_moments(sources, cortex_spec.background_rate_hz, weight,
+                                     constants_mv_ms["tau_ampa"])[0]
     return conductance * (constants_mv_ms["E_ampa"] - cortex_spec.reference_potential_mv)
