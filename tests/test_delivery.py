@@ -32,10 +32,8 @@ def test_compact_delivery_gives_the_spikes_of_brian2_synapses(tmp_path, data_dir
     rate: above background.EVENT_MODE_BELOW events per step (inverted per step by the Brian2
     function in both). facilitating: the E->LTS synapses facilitate (per source at emission
     in the compact engine, per synapse at arrival in Brian2)."""
-    spec = default_spec()
-    if facilitating:
-        spec = dataclasses.replace(spec, pathways=default_pathways(
-            facilitation={("E", "LTS"): E_TO_LTS_FACILITATION}))
+    spec = dataclasses.replace(default_spec(), pathways=default_pathways(
+        facilitation={("E", "LTS"): E_TO_LTS_FACILITATION} if facilitating else {}))
     if background_hz is not None:
         spec = dataclasses.replace(spec, background_rate_hz=spec.background_rate_hz
                                    * background_hz, background_weight={

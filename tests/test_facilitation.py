@@ -14,8 +14,8 @@ import pytest
 from brainmodel.api import build, configure
 from brainmodel.errors import BrainmodelError
 from brainmodel.model import edges, scaling
-from regions.cortex import (E_TO_LTS_FACILITATION, FACILITATION, default_pathways,
-                            default_spec)
+from regions.cortex import (E_TO_LTS_FACILITATION, E_TO_LTS_MEASURED, FACILITATION,
+                            default_pathways, default_spec)
 
 FACILITATING = (0.09, 670.0)
 
@@ -77,13 +77,19 @@ def test_bad_facilitation_and_mixed_tables_are_refused():
 
 
 def test_exactly_the_pathways_a_spec_names_facilitate(data_dir):
-    """The default spec has static synapses only (FACILITATION is empty); a spec with
-    facilitating E->LTS pathways builds exactly those as facilitating tables."""
+    """The default spec facilitates its E->LTS pathways and nothing else (FACILITATION); a
+    spec without facilitation builds static tables only, one with the measured
+    pyramidal -> bitufted values builds exactly the E->LTS tables with them."""
     config = configure("m1-gamma", density=0.02, data_dir=data_dir)
-    assert FACILITATION == {} and E_TO_LTS_FACILITATION == FACILITATING
-    assert all(t.facilitation is None for t in build(config, progress=lambda m: None).edges)
+    assert FACILITATION == {("E", "LTS"): E_TO_LTS_FACILITATION}
+    assert E_TO_LTS_MEASURED == FACILITATING
+    default = build(config, progress=lambda m: None)
+    assert {t.facilitation for t in default.edges} == {None, E_TO_LTS_FACILITATION}
+    static = dataclasses.replace(default_spec(), pathways=default_pathways(facilitation={}))
+    assert all(t.facilitation is None
+               for t in build(config, spec=static, progress=lambda m: None).edges)
     spec = dataclasses.replace(default_spec(), pathways=default_pathways(
-        facilitation={("E", "LTS"): E_TO_LTS_FACILITATION}))
+        facilitation={("E", "LTS"): E_TO_LTS_MEASURED}))
     model = build(config, spec=spec, progress=lambda m: None)
     cells = model.cells
     kinds = set()
