@@ -65,11 +65,13 @@ def parser() -> argparse.ArgumentParser:
                    help="left | right | both (default: the experiment's; m1-gamma: left)")
     p.add_argument("--density", type=float, default=None,
                    help=f"fraction of the biological cell density, in (0, 1] (default: the "
-                        f"experiment's; m1-gamma: {RunConfig.density})")
+                        f"experiment's; m1-gamma: {experiments['m1-gamma'].defaults['density']:g}; "
+                        f"otherwise {RunConfig.density:g})")
     p.add_argument("--indegree", type=float, default=None,
                    help="fraction k of the full in-degree (default: = --density); weights "
                         "are multiplied by 1/sqrt(k) and the missing mean input is a constant "
-                        "conductance (docs/model.md, Scaling)")
+                        "conductance; above the regime's reference in-degree (0.2) the "
+                        "coupling stays that of the reference (docs/model.md, Scaling)")
     p.add_argument("--duration", type=float, default=None,
                    help=f"biological time in ms (default: the experiment's; "
                         f"{RunConfig.experiment}: "

@@ -43,7 +43,7 @@ from __future__ import annotations
 import numpy as np
 
 from brainmodel.errors import BrainmodelError
-from brainmodel.model import connectivity, parameters
+from brainmodel.model import connectivity, parameters, scaling
 from brainmodel.model.edges import delays_ms, edge_table, empty_table
 
 from .connectome import long_range_probability
@@ -156,26 +156,29 @@ def long_range_edges(cells, spec, connectome, volumes: dict[str, float], density
         return empty_table("ampa", dt_ms), np.ones(len(cells))
     pre, post = (np.concatenate(col) for col in zip(*parts))
     weight_full = np.array([spec.weight_full_long_range[t] for t in cells.type[post]])
-    weight = connectivity.compensated_weight(weight_full, indegree_fraction)
+    weight = connectivity.compensated_weight(weight_full, indegree_fraction,
+                                             spec.gain_reference_indegree)
     delay = delays_ms(pre, post, cells.position_um, spec.synaptic_delay_ms,
                       LONG_RANGE_VELOCITY_UM_PER_MS)
     return (edge_table(pre, post, weight, delay, "ampa", dt_ms),
-            background_weight_factors(cells, spec, pre, post, weight))
+            background_weight_factors(cells, spec, pre, post, weight, indegree_fraction))
 
 
 def background_weight_factors(cells, spec, pre: np.ndarray, post: np.ndarray,
-                              weight: np.ndarray) -> np.ndarray:
+                              weight: np.ndarray, indegree_fraction: float) -> np.ndarray:
     """Per cell, sqrt(1 - V_explicit / V_background) (at least 0): the factor on its Poisson
     background weight that keeps the variance of its external input when the explicit
     long-range synapses (``pre``, ``post``, scaled ``weight``) carry part of it. Variances at
     full scale (both are scaled to keep them, ``brainmodel.model.scaling``), Campbell's theorem
     without the common tau / 2: explicit, the sum over a cell's synapses of r_pre w^2 at the
-    presynaptic layers' assumed E rates (x k / k: k times the synapses, weights / sqrt(k));
-    background, sources x rate x w_full^2."""
+    presynaptic layers' assumed E rates (k times the synapses, weights / sqrt(k); above the
+    reference in-degree divided by ``scaling.variance_fraction``, whose missing part
+    ``parameters.cell_constants`` adds back); background, sources x rate x w_full^2."""
     rate = np.zeros(len(cells))
     for (layer, cell_type), value in spec.assumed_rate_hz.items():
         rate[(cells.layer == layer) & (cells.type == cell_type)] = value
-    explicit = np.bincount(post, rate[pre] * weight ** 2, minlength=len(cells))
+    explicit = np.bincount(post, rate[pre] * weight ** 2, minlength=len(cells)) / \
+        scaling.variance_fraction(indegree_fraction, spec.gain_reference_indegree)
     w_full = parameters.full_background_weights(spec, cells.layer, cells.type)
     background = spec.background_sources * spec.background_rate_hz * w_full ** 2
     ratio = np.divide(explicit, background, out=np.zeros(len(cells)), where=background > 0)

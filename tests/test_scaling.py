@@ -2,6 +2,8 @@
 from the built tables: no simulation. At two in-degree fractions of the same network density,
 every cortical population's input conductance has the same mean (synapses + background +
 compensating conductance) and the same variance (synapses + background), at the assumed rates.
+Above the reference in-degree the input current's mean and variance and the synapses'
+effective coupling are the same (the background carries the variance the synapses lose).
 """
 import numpy as np
 import pytest
@@ -82,6 +84,79 @@ def test_old_one_over_k_rule_would_inflate_the_variance():
     assert (k * n_full) * (w * scaling.weight_factor(k)) ** 2 == pytest.approx(n_full * w ** 2)
     assert (k * n_full) * (w / k) ** 2 == pytest.approx(n_full * w ** 2 / k)
     assert scaling.mean_fraction(k) == pytest.approx(np.sqrt(k))
+
+
+def test_above_the_reference_the_effective_coupling_is_the_references():
+    # weights sqrt(k_ref) / k: k w (the effective coupling), the mean the synapses carry and
+    # the background's sources stay at k_ref's; the variance they carry falls as k_ref / k
+    ref = 0.2
+    for k in (0.25, 0.3, 0.5, 1.0):
+        assert k * scaling.weight_factor(k, ref) == pytest.approx(ref * scaling.weight_factor(ref))
+        assert scaling.mean_fraction(k, ref) == pytest.approx(np.sqrt(ref))
+        assert scaling.variance_fraction(k, ref) == pytest.approx(ref / k)
+        assert scaling.background_fraction(k, ref) == ref
+    for k in (0.05, 0.2):    # up to the reference: the plain rule
+        assert scaling.weight_factor(k, ref) == pytest.approx(1 / np.sqrt(k))
+        assert scaling.variance_fraction(k, ref) == pytest.approx(1.0)
+        assert scaling.background_fraction(k, ref) == k
+    # the top-up restores the variance: V_bg f^2 + V_syn = V_bg + V_syn / variance_fraction
+    v_syn, v_bg = np.array([0.3, 0.0]), np.array([2.0, 1.0])
+    factor = scaling.background_topup(v_syn, v_bg, 0.4, ref)
+    assert v_bg * factor ** 2 + v_syn == pytest.approx(v_bg + v_syn * 0.4 / ref)
+    assert factor[1] == 1.0
+
+
+def _current_moments(model, k):
+    """Per cortical population: mean and variance of the input current at the reference
+    potential (synapses + background + compensation), and the scaled synapses' mean alone."""
+    spec, cells = model.spec, model.cells
+    drive = {r: spec.constants_mv_ms[f"E_{r}"] - spec.reference_potential_mv
+             for r in scaling.RECEPTORS}
+    synaptic = parameters.synaptic_input_moments(model)
+    background = parameters.background_input_moments(model, k)
+    compensation = parameters.compensating_conductances(model, k)
+    mean = (background[0] * drive["ampa"]
+            + sum((synaptic[r][0] + compensation[r]) * drive[r] for r in scaling.RECEPTORS))
+    variance = background[1] * drive["ampa"] ** 2 + sum(
+        synaptic[r][1] * drive[r] ** 2 for r in scaling.RECEPTORS)
+    coupling = sum(synaptic[r][0] * abs(drive[r]) for r in scaling.RECEPTORS)
+    kept = (model.background_factor if model.background_factor is not None
+            else np.ones(len(cells)))
+    out = {}
+    for layer, cell_type in cells.populations:
+        members = (cells.layer == layer) & (cells.type == cell_type)
+        if members.sum() >= 200:
+            out[(layer, cell_type)] = (mean[members].mean(), variance[members].mean(),
+                                       coupling[members].mean(), kept[members].mean(),
+                                       int(members.sum()))
+    return out
+
+
+@pytest.mark.parametrize("regions", [("MOp",), ("MOp", "MOs")])
+def test_above_the_reference_mean_variance_and_coupling_do_not_depend_on_k(regions, data_dir):
+    # a spec whose reference in-degree is 0.02: at 0.02 and 0.04 every population's input
+    # current has the same mean and variance, and its synapses the same effective coupling;
+    # with two areas the long-range synapses take their variance from the background
+    # (projections.cortical.background_weight_factors) and the top-up gives back what they lose
+    from dataclasses import replace
+    from regions.cortex import default_spec
+    spec = replace(default_spec(), gain_reference_indegree=0.02)
+    moments = {}
+    for k in (0.02, 0.04):
+        config = configure("m1-gamma", regions=regions, density=0.04, indegree=k,
+                           topography=False, data_dir=data_dir)
+        moments[k] = _current_moments(build(config, spec=spec, progress=lambda m: None), k)
+    low, high = moments[0.02], moments[0.04]
+    assert set(low) == set(high) and len(low) >= 10
+    for population, values in low.items():
+        # sampling error of the in-degrees: about 1 / sqrt(synapses); the cells' count bounds it
+        tolerance = max(0.02, 4.0 / np.sqrt(values[4] * 10))
+        for name, a, b in zip(("mean", "variance", "coupling"), values[:3], high[population][:3]):
+            assert b == pytest.approx(a, rel=tolerance), (population, name, a, b)
+        # the background keeps what the long-range synapses do not carry at full scale: the
+        # same share at every k (0.1-0.8 % more at 2 k_ref if their variance were not divided
+        # by scaling.variance_fraction)
+        assert high[population][3] == pytest.approx(values[3], rel=2e-3), population
 
 
 def test_bad_fraction_is_refused():

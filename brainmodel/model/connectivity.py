@@ -41,11 +41,13 @@ def scaled_probability(p_max: float, density_fraction: float, indegree_fraction:
     return min(p, 1.0)
 
 
-def compensated_weight(weight_full: float, indegree_fraction: float) -> float:
+def compensated_weight(weight_full: float, indegree_fraction: float,
+                       reference: float = 1.0) -> float:
     """Weight at in-degree fraction k that keeps the variance of the input (in-degree x
-    weight^2) unchanged: weight_full / sqrt(k); the missing mean is a constant conductance
-    (``brainmodel.model.scaling``)."""
-    return weight_full * scaling.weight_factor(indegree_fraction)
+    weight^2) unchanged: weight_full / sqrt(k) up to the reference in-degree, above it the
+    reference's effective coupling; the missing mean is a constant conductance, the missing
+    variance background (``brainmodel.model.scaling``)."""
+    return weight_full * scaling.weight_factor(indegree_fraction, reference)
 
 
 def gaussian_pairs(pre_ids: np.ndarray, post_ids: np.ndarray, cells_voxel_row: np.ndarray,
@@ -309,7 +311,8 @@ def local_edges(cells, spec, density_fraction: float, indegree_fraction: float,
         pre_ids = ids[cells.population_slice(*pathway.pre)]
         post_ids = ids[cells.population_slice(*pathway.post)]
         factor = input_factors.get(pathway.pre)
-        weight = compensated_weight(pathway.weight_full, indegree_fraction)
+        weight = compensated_weight(pathway.weight_full, indegree_fraction,
+                                    spec.gain_reference_indegree)
         if factor is not None and len(post_ids) and factor[post_ids].max() > 1.0:
             pre, post, weight_factor = compensated_pairs(
                 pre_ids, post_ids, blocks, cells.surface_um, p, pathway.sigma_um, factor,

@@ -23,8 +23,10 @@ def derive_seeds(seed: int) -> dict[str, int]:
 
 
 def background_sources(spec, indegree_fraction: float) -> int:
-    """Poisson background sources per cell: the full count scaled like every other in-degree."""
-    return max(1, int(round(spec.background_sources * indegree_fraction)))
+    """Poisson background sources per cell: the full count scaled like every other in-degree,
+    up to the reference in-degree (``scaling.background_fraction``)."""
+    fraction = scaling.background_fraction(indegree_fraction, spec.gain_reference_indegree)
+    return max(1, int(round(spec.background_sources * fraction)))
 
 
 def full_background_weights(spec, layers: np.ndarray, types: np.ndarray) -> np.ndarray:
@@ -41,28 +43,74 @@ def full_background_weights(spec, layers: np.ndarray, types: np.ndarray) -> np.n
     return out
 
 
-def cell_constants(model, indegree_fraction: float) -> dict[str, np.ndarray]:
-    """Per-cell neuron constants (Izhikevich a, b, c, d in mV, background weight).
-
-    The background is scaled like the recurrent synapses: ``background_sources(spec, k)`` inputs
-    with weights divided by sqrt(k), so its variance is preserved; its missing mean is part of
-    ``compensating_conductances`` (van Albada et al. 2015; ``brainmodel.model.scaling``)."""
+def neuron_constants(model) -> dict[str, np.ndarray]:
+    """Per-cell Izhikevich constants a, b, c, d (mV) of the cell types (nuclei: their own)."""
     spec, cells = model.spec, model.cells
     out = {key: np.zeros(len(cells)) for key in ("a", "b", "c", "d")}
     for name, cell_type in spec.types.items():
         mask = cells.type == name
         for key, value in zip("abcd", cell_type.neuron.parameters):
             out[key][mask] = value
+    if model.nucleus_constants is not None:
+        for key in out:
+            out[key][model.n_cortex:] = model.nucleus_constants[key]
+    return out
+
+
+def cell_constants(model, indegree_fraction: float) -> dict[str, np.ndarray]:
+    """Per-cell neuron constants (``neuron_constants``) and background weight.
+
+    The background is scaled like the recurrent synapses: ``background_sources(spec, k)`` inputs
+    with weights divided by sqrt(k), so its variance is preserved; its missing mean is part of
+    ``compensating_conductances`` (van Albada et al. 2015; ``brainmodel.model.scaling``). Above
+    the reference in-degree it also carries the variance the scaled synapses lack
+    (``background_topup_factors``, returned as ``background_topup``: 1 up to the reference)."""
+    spec, cells = model.spec, model.cells
+    out = neuron_constants(model)
     out["w_background"] = full_background_weights(spec, cells.layer, cells.type)
     out["w_background"] *= np.sqrt(spec.background_sources
                                    / background_sources(spec, indegree_fraction))
     factor = model.background_factor
     if factor is not None:
         out["w_background"] *= factor
+    out["background_topup"] = np.ones(len(cells))
+    if indegree_fraction > spec.gain_reference_indegree:
+        out["background_topup"] = background_topup_factors(model, indegree_fraction,
+                                                           out["w_background"])
+        out["w_background"] *= out["background_topup"]
     if model.nucleus_constants is not None:
-        for key in out:
-            out[key][model.n_cortex:] = model.nucleus_constants[key]
+        out["w_background"][model.n_cortex:] = model.nucleus_constants["w_background"]
     return out
+
+
+def background_topup_factors(model, indegree_fraction: float,
+                             w_background: np.ndarray) -> np.ndarray:
+    """Per cell, the factor on its background weight ``w_background`` that adds the input
+    variance its scaled synapses lack above the reference in-degree
+    (``scaling.background_topup``), per population (area, layer, type) and in current units at
+    ``spec.reference_potential_mv``; 1 for the non-cortical cells."""
+    spec, cells = model.spec, model.cells
+    n_cortex = model.n_cortex or len(cells)
+    drive = {r: spec.constants_mv_ms[f"E_{r}"] - spec.reference_potential_mv
+             for r in scaling.RECEPTORS}
+    synaptic = sum(variance * drive[r] ** 2
+                   for r, (_, variance) in synaptic_input_moments(model).items())
+    background = scaling.background_moments(
+        background_sources(spec, indegree_fraction), spec.background_rate_hz, w_background,
+        ampa_decay_ms(model))[1] * drive["ampa"] ** 2
+    population = population_labels(cells)[:n_cortex]
+    out = np.ones(len(cells))
+    out[:n_cortex] = scaling.background_topup(
+        scaling.population_average(synaptic[:n_cortex], population),
+        scaling.population_average(background[:n_cortex], population),
+        indegree_fraction, spec.gain_reference_indegree)
+    return out
+
+
+def population_labels(cells) -> np.ndarray:
+    """Per cell, "region|layertype": the populations that share a compensation and balance."""
+    return np.char.add(np.char.add(cells.region.astype(str), "|"),
+                       np.char.add(cells.layer.astype(str), cells.type.astype(str)))
 
 
 def assumed_rates(model) -> np.ndarray:
@@ -84,11 +132,14 @@ def synaptic_input_moments(model) -> dict:
                                     model.n_cortex or n)
 
 
-def background_input_moments(model, indegree_fraction: float) -> tuple[np.ndarray, np.ndarray]:
+def background_input_moments(model, indegree_fraction: float,
+                             weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per cell, mean and variance of the cortical cells' Poisson background conductance
-    (0 for the non-cortical cells)."""
+    (0 for the non-cortical cells); ``weight``: per cell (default: ``cell_constants``')."""
     spec = model.spec
-    weight = cell_constants(model, indegree_fraction)["w_background"]
+    if weight is None:
+        weight = cell_constants(model, indegree_fraction)["w_background"]
+    weight = weight.copy()
     weight[(model.n_cortex or len(weight)):] = 0.0
     return scaling.background_moments(background_sources(spec, indegree_fraction),
                                       spec.background_rate_hz, weight, _tau_ms(model)["ampa"])
@@ -112,9 +163,15 @@ def _tau_ms(model) -> dict:
 
 def scaled_mean_conductances(model, indegree_fraction: float) -> dict[str, np.ndarray]:
     """Per cell, the mean conductance of the scaled cortical synapses per receptor and of the
-    Poisson background (key ``background``) at the assumed rates, without the compensation."""
+    Poisson background (key ``background``) at the assumed rates, without the compensation;
+    ``background_topup``: the part of the background's that its variance top-up adds above
+    the reference in-degree (0 up to it; ``cell_constants``)."""
     means = {r: m[0] for r, m in synaptic_input_moments(model).items()}
-    means["background"] = background_input_moments(model, indegree_fraction)[0]
+    constants = cell_constants(model, indegree_fraction)
+    weight = constants["w_background"]
+    means["background"] = background_input_moments(model, indegree_fraction, weight)[0]
+    means["background_topup"] = means["background"] - background_input_moments(
+        model, indegree_fraction, weight / constants["background_topup"])[0]
     return means
 
 
@@ -123,18 +180,22 @@ def compensating_conductances(model, indegree_fraction: float,
     """Constant AMPA and GABA_A conductance per cell that restores the full-scale mean input
     of its population (region, layer, type; ``brainmodel.model.scaling``); 0 for the
     non-cortical cells. The background's own fraction is background_sources /
-    spec.background_sources (k rounded to whole sources). ``means``: the
+    spec.background_sources (k rounded to whole sources); the mean its variance top-up adds
+    (above the reference in-degree) is taken off. ``means``: the
     ``scaled_mean_conductances`` when already computed."""
     spec, cells = model.spec, model.cells
     means = means if means is not None else scaled_mean_conductances(model, indegree_fraction)
     mask = np.arange(len(cells)) < (model.n_cortex or len(cells))
-    population = np.char.add(np.char.add(cells.region.astype(str), "|"),
-                             np.char.add(cells.layer.astype(str), cells.type.astype(str)))
+    population = population_labels(cells)
     synaptic = {r: means[r] for r in scaling.RECEPTORS}
-    out = scaling.compensating_conductances(synaptic, population, indegree_fraction, mask)
+    out = scaling.compensating_conductances(synaptic, population, indegree_fraction, mask,
+                                            spec.gain_reference_indegree)
     k_background = background_sources(spec, indegree_fraction) / spec.background_sources
+    unboosted = means["background"] - means["background_topup"]
     out["ampa"] += scaling.compensating_conductances(
-        {"ampa": means["background"]}, population, k_background, mask)["ampa"]
+        {"ampa": unboosted}, population, k_background, mask)["ampa"]
+    out["ampa"][mask] -= scaling.population_average(means["background_topup"][mask],
+                                                    population[mask])
     return out
 
 
@@ -169,8 +230,7 @@ def balancing_currents(model, means: dict, compensation: dict) -> np.ndarray:
     spec, cells = model.spec, model.cells
     n_cortex = model.n_cortex or len(cells)
     current = mean_input_current(model, means, compensation, spec.reference_potential_mv)
-    population = np.char.add(np.char.add(cells.region.astype(str), "|"),
-                             np.char.add(cells.layer.astype(str), cells.type.astype(str)))
+    population = population_labels(cells)
     out = np.zeros(len(cells))
     for cell_type, target in spec.target_mean_input.items():
         mask = (cells.type == cell_type) & (np.arange(len(cells)) < n_cortex)
@@ -223,7 +283,8 @@ def stimulus_conductances(model, driven: np.ndarray, indegree_fraction: float) -
             extra_input = (dc_rate * mean_facilitation(dc_rate, table.facilitation)
                            - assumed[pre] * mean_facilitation(assumed[pre], table.facilitation))
         out += np.bincount(post, table.weight[keep] * extra_input * tau_s[post], minlength=n)
-    return out * (1.0 / scaling.mean_fraction(indegree_fraction) - 1.0)
+    return out * (1.0 / scaling.mean_fraction(indegree_fraction, spec.gain_reference_indegree)
+                  - 1.0)
 
 
 def pattern_offsets(model, seed: int) -> dict[str, np.ndarray]:
@@ -259,7 +320,7 @@ def initial_state(model, seed: int) -> dict[str, np.ndarray]:
     """Membrane potential uniform in [-70, -60] mV and u = b * v (mV)."""
     rng = np.random.default_rng(seed)
     v = rng.uniform(-70.0, -60.0, len(model.cells))
-    return {"v": v, "u": cell_constants(model, 1.0)["b"] * v}
+    return {"v": v, "u": neuron_constants(model)["b"] * v}
 
 
 WEIGHT_GRID = 2.0 ** -32

@@ -22,6 +22,23 @@ its spread from spike to spike is left out of the variance), the same at every k
 Which inputs are scaled this way: the cortex's local and cortico-cortical edges and its Poisson
 background. Edges from or onto the non-cortical regions keep 1/k (their regime is not yet
 tuned; ``brainmodel.model.nuclei``).
+
+Above the reference in-degree (``reference``, the spec's ``gain_reference_indegree``: the
+in-degree fraction the regime was tuned at) mean and variance are not all that changes with k:
+the effective coupling, in-degree x weight, grows as sqrt(k), and it sets the network's
+correlations and oscillations (van Albada, Helias & Diesmann 2015 show that mean, variance and
+effective coupling cannot all be kept when k falls). Measured: at k = 0.3 with weights / sqrt(k)
+the resting cortex grew a 20-25 Hz rhythm that 0.2 does not have (docs/science.md). For k above
+the reference the scaling therefore keeps the reference model's effective coupling:
+- weights x sqrt(k_ref) / k (``weight_factor``), so k K w is that of k_ref; the synapses carry
+  sqrt(k_ref) of the full mean (``mean_fraction``), the compensation the rest;
+- their variance is then k_ref / k of the full one (``variance_fraction``); the missing part is
+  added to the Poisson background (``background_topup``), so the total variance is kept;
+- the background keeps the reference model's sources and weights (``background_fraction``),
+  so its kicks, which make the cells fire, are those of the tuned model.
+Below the reference (and always when it is 1) the rule is the plain one above. Only more
+synapses per cell, each smaller, distinguish k from k_ref then: the recurrent input's shot
+noise is finer grained.
 """
 from __future__ import annotations
 
@@ -38,16 +55,46 @@ def check_fraction(indegree_fraction: float) -> None:
         raise BrainmodelError(f"in-degree fraction must be in (0, 1], not {indegree_fraction}")
 
 
-def weight_factor(indegree_fraction: float) -> float:
-    """Factor on a full-scale weight at in-degree fraction k: 1 / sqrt(k)."""
+def weight_factor(indegree_fraction: float, reference: float = 1.0) -> float:
+    """Factor on a full-scale weight at in-degree fraction k: 1 / sqrt(k) up to the reference
+    in-degree k_ref, sqrt(k_ref) / k above it (the effective coupling k w stays at k_ref's)."""
     check_fraction(indegree_fraction)
-    return 1.0 / np.sqrt(indegree_fraction)
+    check_fraction(reference)
+    if indegree_fraction > reference:
+        return float(np.sqrt(reference) / indegree_fraction)
+    return float(1.0 / np.sqrt(indegree_fraction))
 
 
-def mean_fraction(indegree_fraction: float) -> float:
-    """The part of the full mean input that the scaled synapses carry: sqrt(k)."""
+def mean_fraction(indegree_fraction: float, reference: float = 1.0) -> float:
+    """The part of the full mean input that the scaled synapses carry: k x ``weight_factor``,
+    sqrt(k) up to the reference, sqrt(k_ref) above it."""
+    return float(indegree_fraction * weight_factor(indegree_fraction, reference))
+
+
+def variance_fraction(indegree_fraction: float, reference: float = 1.0) -> float:
+    """The part of the full variance that the scaled synapses carry: k x ``weight_factor``^2,
+    1 up to the reference, k_ref / k above it."""
+    return float(indegree_fraction * weight_factor(indegree_fraction, reference) ** 2)
+
+
+def background_fraction(indegree_fraction: float, reference: float = 1.0) -> float:
+    """The fraction of the full-scale Poisson background sources a cell gets: k, at most the
+    reference in-degree (above it the background is the reference model's)."""
     check_fraction(indegree_fraction)
-    return float(np.sqrt(indegree_fraction))
+    return float(min(indegree_fraction, reference))
+
+
+def background_topup(synaptic_variance: np.ndarray, background_variance: np.ndarray,
+                     indegree_fraction: float, reference: float = 1.0) -> np.ndarray:
+    """Factor on each cell's background weight that adds the variance the scaled synapses lack
+    above the reference in-degree: sqrt(1 + V_syn (1 / f - 1) / V_bg), f the
+    ``variance_fraction``, V_syn the variance the scaled synapses give and V_bg the background's
+    (both of the input current, one value per cell, e.g. averaged over its population); 1 where
+    nothing is missing."""
+    missing = synaptic_variance * (1.0 / variance_fraction(indegree_fraction, reference) - 1.0)
+    ratio = np.divide(missing, background_variance, out=np.zeros(len(missing)),
+                      where=background_variance > 0)
+    return np.sqrt(1.0 + ratio)
 
 
 def synaptic_moments(tables, pre_rate_hz: np.ndarray, tau_ms: dict, n_cells: int,
@@ -95,11 +142,13 @@ def population_average(values: np.ndarray, population: np.ndarray) -> np.ndarray
 
 
 def compensating_conductances(scaled_mean: dict, population: np.ndarray,
-                              indegree_fraction: float, mask: np.ndarray) -> dict:
+                              indegree_fraction: float, mask: np.ndarray,
+                              reference: float = 1.0) -> dict:
     """Constant conductance per cell and receptor that restores the full mean: the scaled
-    synapses carry sqrt(k) of it, so (1 / sqrt(k) - 1) x their population-averaged mean is
-    missing. ``mask``: the cells that get it (the cortex's); others get 0."""
-    factor = 1.0 / mean_fraction(indegree_fraction) - 1.0
+    synapses carry f = ``mean_fraction`` of it (sqrt(k) up to the reference), so (1 / f - 1) x
+    their population-averaged mean is missing. ``mask``: the cells that get it (the cortex's);
+    others get 0."""
+    factor = 1.0 / mean_fraction(indegree_fraction, reference) - 1.0
     out = {}
     for receptor, mean in scaled_mean.items():
         g = np.zeros(len(population))
