@@ -44,7 +44,7 @@ def test_output_folder_contents(default_run):
 def test_the_network_rests_irregular_and_the_dc_raises_gamma_against_its_control(
         tmp_path, data_dir):
     # m1-gamma runs the compiled network with the DC and without it (spikes-rest.h5), here at
-    # density 0.2, the in-degree the regime was tuned at (m1-gamma's default is 0.3; 2.2 s;
+    # density 0.2, the in-degree the regime was tuned at (m1-gamma's default is 0.35; 2.2 s;
     # issue 20's full checks: docs/science.md). At
     # density 0.1 the rest spectrum's gamma peak (5.8x median) exceeds the DC run's (4.2x):
     # the regime is tuned at 0.2.
