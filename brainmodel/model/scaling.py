@@ -36,9 +36,9 @@ the reference the scaling therefore keeps the reference model's effective coupli
   added to the Poisson background (``background_topup``), so the total variance is kept;
 - the background keeps the reference model's sources and weights (``background_fraction``),
   so its kicks, which make the cells fire, are those of the tuned model.
-Below the reference (and always when it is 1) the rule is the plain one above. Only more
-synapses per cell, each smaller, distinguish k from k_ref then: the recurrent input's shot
-noise is finer grained.
+Up to the reference (and always when it is 1) the rule is the plain one above. Above it only
+more synapses per cell, each smaller, distinguish k from k_ref: the recurrent input's shot
+noise is finer grained (which lowered the deep E cells' rates; regions.cortex offsets).
 """
 from __future__ import annotations
 
