@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from brainmodel.model import parameters  # noqa: E402
 from regions.cortex import default_spec  # noqa: E402
 from sampling import run_sampled  # noqa: E402
 
@@ -132,7 +133,7 @@ def _own_row(experiment, label, extra, seed):
     t = json.loads((folder / "timings.json").read_text())
     config = json.loads((folder / "config.json").read_text())
     spec = default_spec()
-    sources = max(1, int(round(spec.background_sources * config["indegree_fraction"])))
+    sources = parameters.background_sources(spec, config["indegree_fraction"])
     # the binary's loading counts as construction, its loop as run (as for the Brian2 rows)
     return {"kind": "brainmodel", "network": experiment, "size": label, "cells": t["n_cells"],
             "synapses": t["n_synapses"],

@@ -64,13 +64,16 @@ def test_bias_currents_have_the_type_sd_and_are_deterministic():
 
 
 def test_background_factor_applies_to_its_layer_and_type_only():
+    # at the reference in-degree (no variance top-up): the full-scale weight x sqrt(1 / k)
     model = _tiny_model(n_per_population=2)
-    weights = parameters.cell_constants(model, indegree_fraction=1.0)["w_background"]
     spec = model.spec
+    k = spec.gain_reference_indegree
+    weights = parameters.cell_constants(model, indegree_fraction=k)["w_background"]
+    assert parameters.background_sources(spec, k) == round(spec.background_sources * k)
     for index, (layer, cell_type) in enumerate(zip(model.cells.layer, model.cells.type)):
         expected = (spec.background_weight[cell_type] * spec.background_indegree[layer]
                     / spec.background_sources * spec.background_factor.get((layer, cell_type), 1.0))
-        assert weights[index] == pytest.approx(expected)
+        assert weights[index] == pytest.approx(expected / np.sqrt(k))
 
 
 def test_pathway_sigma_keeps_the_column_in_degree():

@@ -32,6 +32,7 @@ def _cells(per_group=400, hemispheres=("left",)):
 SPEC = SimpleNamespace(layers=LAYERS, background_indegree={"L2/3": 1000, "L5A": 2000},
                        weight_full_long_range={"E": 0.001, "FS": 0.002}, synaptic_delay_ms=0.5,
                        background_sources=1000, background_rate_hz=0.8,
+                       gain_reference_indegree=0.2,
                        background_weight={"E": 0.002, "FS": 0.004}, background_factor={},
                        assumed_rate_hz={(la, t): r for la in LAYERS
                                         for t, r in (("E", 2.0), ("FS", 10.0))})
