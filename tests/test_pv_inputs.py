@@ -91,7 +91,8 @@ def test_local_edges_apply_the_factor_to_pv_inputs_only():
                       voxel_index=voxel[order], position_um=surface[order],
                       surface_um=surface[order])
     spec = CortexSpec(pathways=(Pathway(("L2/3", "E"), ("L2/3", "E"), 0.4, 150.0, 0.01, "ampa"),
-                                Pathway(("L2/3", "FS"), ("L2/3", "E"), 0.4, 150.0, 0.01, "gaba")))
+                                Pathway(("L2/3", "FS"), ("L2/3", "E"), 0.4, 150.0, 0.01, "gaba")),
+                      gain_reference_indegree=1.0)     # k = 1: weights are the full ones
     factors = {("L2/3", "FS"): np.full(n, 2.0)}
     plain = connectivity.local_edges(cells, spec, 1.0, 1.0, 3, workers=1)
     raised = connectivity.local_edges(cells, spec, 1.0, 1.0, 3, workers=1, input_factors=factors)
