@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+from regions.cortex import GAIN_REFERENCE_INDEGREE
+
 from .api import configure, run
 from .config import DELIVERIES, RunConfig, StimulusConfig
 from .errors import BrainmodelError
@@ -70,8 +72,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--indegree", type=float, default=None,
                    help="fraction k of the full in-degree (default: = --density); weights "
                         "are multiplied by 1/sqrt(k) and the missing mean input is a constant "
-                        "conductance; above the regime's reference in-degree (0.2) the "
-                        "coupling stays that of the reference (docs/model.md, Scaling)")
+                        "conductance; above the regime's reference in-degree "
+                        f"({GAIN_REFERENCE_INDEGREE:g}) the coupling stays that of the "
+                        "reference (docs/model.md, Scaling)")
     p.add_argument("--duration", type=float, default=None,
                    help=f"biological time in ms (default: the experiment's; "
                         f"{RunConfig.experiment}: "

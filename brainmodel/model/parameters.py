@@ -57,8 +57,10 @@ def neuron_constants(model) -> dict[str, np.ndarray]:
     return out
 
 
-def cell_constants(model, indegree_fraction: float) -> dict[str, np.ndarray]:
-    """Per-cell neuron constants (``neuron_constants``) and background weight.
+def cell_constants(model, indegree_fraction: float,
+                   moments: dict | None = None) -> dict[str, np.ndarray]:
+    """Per-cell neuron constants (``neuron_constants``) and background weight; ``moments``:
+    the model's ``synaptic_input_moments`` when already computed (one pass over every edge).
 
     The background is scaled like the recurrent synapses: ``background_sources(spec, k)`` inputs
     with weights divided by sqrt(k), so its variance is preserved; its missing mean is part of
@@ -76,25 +78,26 @@ def cell_constants(model, indegree_fraction: float) -> dict[str, np.ndarray]:
     out["background_topup"] = np.ones(len(cells))
     if indegree_fraction > spec.gain_reference_indegree:
         out["background_topup"] = background_topup_factors(model, indegree_fraction,
-                                                           out["w_background"])
+                                                           out["w_background"], moments)
         out["w_background"] *= out["background_topup"]
     if model.nucleus_constants is not None:
         out["w_background"][model.n_cortex:] = model.nucleus_constants["w_background"]
     return out
 
 
-def background_topup_factors(model, indegree_fraction: float,
-                             w_background: np.ndarray) -> np.ndarray:
+def background_topup_factors(model, indegree_fraction: float, w_background: np.ndarray,
+                             moments: dict | None = None) -> np.ndarray:
     """Per cell, the factor on its background weight ``w_background`` that adds the input
     variance its scaled synapses lack above the reference in-degree
     (``scaling.background_topup``), per population (area, layer, type) and in current units at
-    ``spec.reference_potential_mv``; 1 for the non-cortical cells."""
+    ``spec.reference_potential_mv``; 1 for the non-cortical cells. ``moments``: as in
+    ``cell_constants``."""
     spec, cells = model.spec, model.cells
     n_cortex = model.n_cortex or len(cells)
     drive = {r: spec.constants_mv_ms[f"E_{r}"] - spec.reference_potential_mv
              for r in scaling.RECEPTORS}
-    synaptic = sum(variance * drive[r] ** 2
-                   for r, (_, variance) in synaptic_input_moments(model).items())
+    moments = moments if moments is not None else synaptic_input_moments(model)
+    synaptic = sum(variance * drive[r] ** 2 for r, (_, variance) in moments.items())
     background = scaling.background_moments(
         background_sources(spec, indegree_fraction), spec.background_rate_hz, w_background,
         ampa_decay_ms(model))[1] * drive["ampa"] ** 2
@@ -161,13 +164,17 @@ def _tau_ms(model) -> dict:
     return {"ampa": ampa_decay_ms(model), "gaba": model.spec.constants_mv_ms["tau_gaba"]}
 
 
-def scaled_mean_conductances(model, indegree_fraction: float) -> dict[str, np.ndarray]:
+def scaled_mean_conductances(model, indegree_fraction: float, moments: dict | None = None,
+                             constants: dict | None = None) -> dict[str, np.ndarray]:
     """Per cell, the mean conductance of the scaled cortical synapses per receptor and of the
     Poisson background (key ``background``) at the assumed rates, without the compensation;
     ``background_topup``: the part of the background's that its variance top-up adds above
-    the reference in-degree (0 up to it; ``cell_constants``)."""
-    means = {r: m[0] for r, m in synaptic_input_moments(model).items()}
-    constants = cell_constants(model, indegree_fraction)
+    the reference in-degree (0 up to it; ``cell_constants``). ``moments`` and ``constants``:
+    the model's ``synaptic_input_moments`` and ``cell_constants`` when already computed."""
+    moments = moments if moments is not None else synaptic_input_moments(model)
+    means = {r: m[0] for r, m in moments.items()}
+    constants = (constants if constants is not None
+                 else cell_constants(model, indegree_fraction, moments))
     weight = constants["w_background"]
     means["background"] = background_input_moments(model, indegree_fraction, weight)[0]
     means["background_topup"] = means["background"] - background_input_moments(

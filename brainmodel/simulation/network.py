@@ -18,7 +18,7 @@ from ..model.parameters import (WEIGHT_GRID, ampa_decay_ms, background_sources,
                                 balancing_currents, bias_currents, cell_constants,
                                 compensating_conductances, derive_seeds, exact_sum_weights,
                                 initial_state, pattern_offsets, scaled_mean_conductances,
-                                stimulus_conductances)
+                                stimulus_conductances, synaptic_input_moments)
 from .background import EVENT_MODE_BELOW, poisson_events_function
 from .delivery import EDGES_FILE, load_code, tick_function, write_edges
 
@@ -70,7 +70,8 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
                            threshold=spec.threshold, reset=spec.reset, method="euler",
                            namespace=namespace, name="cortex")
     group.cell_id = ids
-    constants = cell_constants(model, config.indegree_fraction)
+    moments = synaptic_input_moments(model)         # one pass over every edge
+    constants = cell_constants(model, config.indegree_fraction, moments)
     group.a = constants["a"][ids]
     group.b = constants["b"][ids]
     pattern = pattern_offsets(model, seeds["pattern"])
@@ -78,7 +79,7 @@ def create_network(model: Model, config, cells: np.ndarray | None = None, proxy=
     group.d = (constants["d"] + pattern["d"])[ids] * b2.mV
     group.w_background = constants["w_background"][ids]
     group.tau_ampa = ampa_decay_ms(model)[ids] * b2.ms
-    means = scaled_mean_conductances(model, config.indegree_fraction)
+    means = scaled_mean_conductances(model, config.indegree_fraction, moments, constants)
     compensation = compensating_conductances(model, config.indegree_fraction, means)
     group.I_bias = (bias_currents(model, seeds["heterogeneity"])
                     + balancing_currents(model, means, compensation))[ids] * b2.mV
