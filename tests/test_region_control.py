@@ -1,6 +1,7 @@
 """The multi-region control statistics (brainmodel.analysis.regions) on synthetic spike trains:
 a region that follows the stimulated area's 40 Hz rhythm only in the stimulated run passes the
-caused-by-the-stimulus checks; an independent region and an unmodulated run do not."""
+caused-by-the-stimulus checks, also when that rhythm is clock-like; an independent region and an
+unmodulated run do not."""
 from types import SimpleNamespace
 
 import numpy as np
@@ -29,14 +30,13 @@ def _poisson(rate_hz: np.ndarray, n_cells: int, first_id: int, rng) -> tuple:
     return cell + first_id, step * DT_MS
 
 
-def _run(modulated: bool, seed: int):
+def _run(modulated: bool, seed: int, phase_noise: float = 0.02):
     """MOp (and, when modulated, pons 3 ms later) at 10 Hz with a 40 Hz modulation of depth 0.8
-    whose phase diffuses (about 0.6 rad in 100 ms, a gamma rhythm of short coherence time; a
-    strictly periodic rhythm stays coherent with its own circular shifts, so the surrogates
-    could not reject it); cerebellum GrC independent at 5 Hz."""
+    whose phase diffuses (by default about 0.6 rad in 100 ms, a gamma rhythm of short coherence
+    time; ``phase_noise`` 0: a clock); cerebellum GrC independent at 5 Hz."""
     rng = np.random.default_rng(seed)
     t = np.arange(0.0, DURATION_MS, DT_MS)
-    phase = 2 * np.pi * 40.0 * t / 1000.0 + np.cumsum(rng.normal(0, 0.02, len(t)))
+    phase = 2 * np.pi * 40.0 * t / 1000.0 + np.cumsum(rng.normal(0, phase_noise, len(t)))
     depth = 0.8 if modulated else 0.0
     mop = 10.0 * (1 + depth * np.sin(phase))
     pons = 10.0 * (1 + depth * np.sin(np.roll(phase, int(3.0 / DT_MS))))
@@ -72,6 +72,22 @@ def test_an_independent_region_is_neither_coherent_nor_changed(versus):
     assert not granule["above_surrogate"]
     assert granule["coherence"] < 0.2
     assert 0.5 < granule["gamma_power_ratio"] < 2.0
+
+
+def test_a_region_locked_to_a_clock_like_rhythm_passes_where_shifting_its_rate_cannot_tell():
+    """A strictly periodic rhythm (the DC-driven MOp of motor-loop is nearly one) stays as
+    coherent with the locked region's rate after any circular shift of that rate: the
+    population-shift surrogate sits at the measured coherence and cannot reject. Shifting each
+    cell's train by its own lag destroys the locking, so that surrogate stays near the bias of
+    the estimate; the independent region stays below it."""
+    model, summary = _model(), {"analysis_window_ms": [0.0, DURATION_MS]}
+    stimulated = regions.summarise_regions(model, None, *_run(True, 3, phase_noise=0.0), summary)
+    pons = stimulated["pons E"]["gamma_coherence"]
+    assert pons["coherence"] > 0.5
+    assert pons["population_shift_surrogate_95"] > 0.9 * pons["coherence"]
+    assert pons["above_surrogate"] and pons["surrogate_95"] < 0.4 * pons["coherence"]
+    granule = stimulated["cerebellum GrC"]["gamma_coherence"]
+    assert not granule["above_surrogate"] and granule["coherence"] < 0.2
 
 
 def test_without_modulation_the_checks_pass_about_as_often_as_chance():

@@ -108,8 +108,7 @@ def synchrony_index(node_ids: np.ndarray, times_ms: np.ndarray, members: np.ndar
     _, owner = np.unique(ids, return_inverse=True)
     surrogate = []
     for _ in range(n_surrogates):
-        lag = rng.uniform(0.0, length, owner.max() + 1)[owner]
-        shifted = np.mod(times + lag, n_bins * bin_ms)
+        shifted = spectra.rotate_each_cell(times, owner, n_bins * bin_ms, rng, length)
         surrogate.append(np.bincount((shifted // bin_ms).astype(np.int64),
                                      minlength=n_bins)[:n_bins].var())
     reference = float(np.mean(surrogate))
