@@ -51,7 +51,11 @@ def region_figures(folder: Path, model, config, node_ids, times_ms, summary,
     axes[0].barh(range(len(coh)), [regions[n]["gamma_coherence"]["coherence"] for n in coh],
                  color="0.5")
     axes[0].scatter([regions[n]["gamma_coherence"]["surrogate_95"] for n in coh],
-                    range(len(coh)), marker="|", s=200, c="r", label="surrogate 95%")
+                    range(len(coh)), marker="|", s=200, c="r",
+                    label="surrogate 95 % (each cell's train shifted)")
+    axes[0].scatter([regions[n]["gamma_coherence"].get("population_shift_surrogate_95", np.nan)
+                     for n in coh], range(len(coh)), marker="|", s=200, c="b",
+                    label="whole rate shifted (keeps a clock's coherence)")
     axes[0].set_yticks(range(len(coh)), coh, fontsize=7)
     axes[0].set_xlabel(f"gamma-band coherence (30-50 Hz) with "
                        f"{summary['regions']['reference']['population']}")
