@@ -51,7 +51,7 @@ def summarise_regions(model, config, node_ids, times_ms, summary) -> dict:
         if rate.any():
             owner = np.unique(node_ids[spikes], return_inverse=True)[1]
             entry["gamma_coherence"] = spectra.spike_train_coherence(
-                ref_rate, times_ms[spikes], owner, int(members.sum()), start, stop,
+                ref_rate, rate, times_ms[spikes], owner, int(members.sum()), start, stop,
                 GAMMA_BAND_HZ, rng=np.random.default_rng(len(out)))
         if phase is not None and spikes.any():
             stats = spectra.circular_stats(spectra.spike_phases(times_ms[spikes], phase, start))

@@ -126,6 +126,13 @@ def rotate_each_cell(times_ms: np.ndarray, owner: np.ndarray, period_ms: float,
     return np.mod(times_ms + lag, period_ms)
 
 
+def band_mean_coherence(rate_a: np.ndarray, rate_b: np.ndarray,
+                        band_hz: tuple[float, float]) -> float:
+    """Mean coherence (``coherence``) of two rates over a band (inclusive bounds)."""
+    freqs, coh = coherence(rate_a, rate_b)
+    return float(coh[(freqs >= band_hz[0]) & (freqs <= band_hz[1])].mean())
+
+
 def band_coherence(rate_a: np.ndarray, rate_b: np.ndarray, band_hz: tuple[float, float],
                    n_surrogates: int = 50, min_shift_bins: int = 100,
                    rng: np.random.Generator | None = None) -> dict:
@@ -135,38 +142,34 @@ def band_coherence(rate_a: np.ndarray, rate_b: np.ndarray, band_hz: tuple[float,
     where rate_a's rhythm loses its phase within the lag: a rate that follows a clock-like
     rhythm stays as coherent with it after any shift (``spike_train_coherence``)."""
     rng = rng or np.random.default_rng(0)
-    freqs, coh = coherence(rate_a, rate_b)
-    in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
-    value = float(coh[in_band].mean())
+    value = band_mean_coherence(rate_a, rate_b, band_hz)
     n = len(rate_b)
     surrogate = []
     for _ in range(n_surrogates):
         shift = int(rng.integers(min_shift_bins, max(min_shift_bins + 1, n - min_shift_bins)))
-        surrogate.append(coherence(rate_a, np.roll(rate_b, shift))[1][in_band].mean())
+        surrogate.append(band_mean_coherence(rate_a, np.roll(rate_b, shift), band_hz))
     level = float(np.percentile(surrogate, 95))
     return {"coherence": value, "surrogate_95": level, "above_surrogate": bool(value > level)}
 
 
-def spike_train_coherence(rate_a: np.ndarray, times_ms: np.ndarray, owner: np.ndarray,
-                          n_cells: int, start_ms: float, stop_ms: float,
+def spike_train_coherence(rate_a: np.ndarray, rate_b: np.ndarray, times_ms: np.ndarray,
+                          owner: np.ndarray, n_cells: int, start_ms: float, stop_ms: float,
                           band_hz: tuple[float, float], n_surrogates: int = 50,
                           rng: np.random.Generator | None = None) -> dict:
-    """Mean band coherence of a reference rate (on the window's bins) with a group's population
-    rate (its spikes: times in the window and ``owner``, the cell 0..m-1 of each), against two
-    surrogates: ``surrogate_95`` and ``above_surrogate``, every cell's train shifted circularly
-    by its own random lag (``rotate_each_cell``; null hypothesis: the cells fire without regard
-    to the reference's phase, each keeping its rate and ISIs); and, for comparison,
+    """Mean band coherence of a reference rate with a group's population rate ``rate_b``
+    (``population_rate`` of its ``n_cells`` cells' spikes over the window: times in
+    [start, stop) and ``owner``, the cell 0..m-1 of each), against two surrogates:
+    ``surrogate_95`` and ``above_surrogate``, every cell's train shifted circularly by its own
+    random lag (``rotate_each_cell``; null hypothesis: the cells fire without regard to the
+    reference's phase, each keeping its rate and ISIs); and, for comparison,
     ``population_shift_surrogate_95``, the whole population rate shifted (``band_coherence``),
     which cannot reject when the reference is clock-like."""
     rng = rng or np.random.default_rng(0)
     length = stop_ms - start_ms
-    rate_b = population_rate(times_ms, n_cells, start_ms, stop_ms)
     out = band_coherence(rate_a, rate_b, band_hz, n_surrogates, rng=rng)
-    freqs = coherence(rate_a, rate_b)[0]
-    in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
-    surrogate = [coherence(rate_a, population_rate(
-        rotate_each_cell(times_ms - start_ms, owner, length, rng), n_cells, 0.0, length))[1]
-        [in_band].mean() for _ in range(n_surrogates)]
+    surrogate = [band_mean_coherence(rate_a, population_rate(
+        rotate_each_cell(times_ms - start_ms, owner, length, rng), n_cells, 0.0, length),
+        band_hz) for _ in range(n_surrogates)]
     level = float(np.percentile(surrogate, 95))
     return {"coherence": out["coherence"], "surrogate_95": level,
             "above_surrogate": bool(out["coherence"] > level),
